@@ -1,0 +1,88 @@
+import type { Endpoint } from '../packet/types.js';
+import type { Direction } from '../tcp/types.js';
+import type { HeaderField, HttpRequestHead, HttpResponseHead } from '../http/types.js';
+import type { OpcodeName } from '../websocket/types.js';
+import type { Finding } from '../findings/index.js';
+import type { CaptureFormat } from '../capture/types.js';
+
+/**
+ * The analysis model: what report/, cli/ and tui/ read. Nothing downstream of analysis/ sees bytes
+ * other than the payloads kept here (already unmasked, and cut to the retention limit).
+ */
+
+export interface HandshakeModel {
+  request: HttpRequestHead;
+  response: HttpResponseHead | null;
+  key: string | null;
+  accept: string | null;
+  /** null when there is no key or no response to check. */
+  acceptValid: boolean | null;
+  subprotocol: string | null;
+  extensions: string[];
+  /** ws:// URL built from Host and the request target, as a user would type it. */
+  url: string;
+}
+
+export interface FrameModel {
+  index: number;
+  ts: number;
+  direction: Direction;
+  fin: boolean;
+  rsv: number;
+  opcode: number;
+  opcodeName: OpcodeName;
+  masked: boolean;
+  maskKey: string | null;
+  payloadLength: number;
+  headerLength: number;
+  lengthEncoding: 7 | 16 | 64;
+  /** Unmasked payload bytes kept (first `retainBytes` unless --payload full). */
+  payload: Buffer;
+  /** True when `payload` is shorter than the frame's payload. */
+  payloadTruncated: boolean;
+  close?: { code: number | null; reason: string };
+  packets: number[];
+}
+
+export interface MessageModel {
+  index: number;
+  ts: number;
+  direction: Direction;
+  opcode: 1 | 2;
+  /** Indexes of the frames (FrameModel.index) that made the message. */
+  frames: number[];
+  /** Message length (inflated length when compressed and inflation worked). */
+  length: number;
+  compressed: boolean;
+  /** Message body kept (first `retainBytes` unless --payload full). */
+  data: Buffer;
+  truncated: boolean;
+}
+
+export interface ConnectionModel {
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+  start: number;
+  end: number;
+  /** Packets and payload bytes seen per direction. */
+  packets: { client: number; server: number };
+  bytes: { client: number; server: number };
+  handshake: HandshakeModel | null;
+  frames: FrameModel[];
+  messages: MessageModel[];
+  findings: Finding[];
+  /** True when the connection carried a WebSocket upgrade attempt or WebSocket frames. */
+  isWebSocket: boolean;
+}
+
+export interface CaptureModel {
+  files: string[];
+  format: CaptureFormat;
+  packets: number;
+  linkTypes: number[];
+  connections: ConnectionModel[];
+  findings: Finding[];
+}
+
+export type { HeaderField };

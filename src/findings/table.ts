@@ -1,0 +1,84 @@
+/**
+ * Every finding wsdissect reports, declared once (like Wireshark's expert info table).
+ * Code, docs (docs/findings.md is generated from this table) and the TUI all read it from here.
+ * Add a row when a stage starts reporting something new; never report a code that is not here.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface FindingDefinition {
+  severity: Severity;
+  /** What the finding means for the user, one sentence. */
+  meaning: string;
+  /** Where the rule comes from (RFC section), when it comes from one. */
+  reference?: string;
+}
+
+export const FINDINGS = {
+  // capture / packet
+  'capture-truncated': {
+    severity: 'error',
+    meaning: 'The capture file ends in the middle of a record; packets after that point are lost.',
+  },
+  'capture-corrupt': {
+    severity: 'error',
+    meaning: 'A record in the capture file is malformed; reading stopped there.',
+  },
+  'packet-cut-by-snaplen': {
+    severity: 'warning',
+    meaning: 'Packets were captured shorter than they were on the wire (snaplen); their missing bytes count as gaps.',
+  },
+  'ip-fragment-skipped': {
+    severity: 'warning',
+    meaning: 'IP fragments are not reassembled; non-first fragments were skipped.',
+  },
+  'unsupported-link-type': {
+    severity: 'warning',
+    meaning: 'Packets with a link-layer type wsdissect does not decode were skipped.',
+  },
+  // http
+  'upgrade-refused': {
+    severity: 'warning',
+    meaning: 'The server answered the WebSocket upgrade request with a status other than 101.',
+    reference: 'RFC 6455 §4.1',
+  },
+  'accept-mismatch': {
+    severity: 'error',
+    meaning: 'Sec-WebSocket-Accept is not base64(SHA-1(Sec-WebSocket-Key + GUID)); a client must fail the connection.',
+    reference: 'RFC 6455 §4.1',
+  },
+  'accept-missing': {
+    severity: 'error',
+    meaning: 'The 101 response has no Sec-WebSocket-Accept header.',
+    reference: 'RFC 6455 §4.1',
+  },
+  'no-upgrade-response': {
+    severity: 'warning',
+    meaning: 'The upgrade request got no response in the capture.',
+  },
+  // websocket
+  'frame-incomplete': {
+    severity: 'warning',
+    meaning: 'The stream ended in the middle of a WebSocket frame.',
+  },
+} as const satisfies Record<string, FindingDefinition>;
+
+export type FindingCode = keyof typeof FINDINGS;
+
+/** One occurrence of a finding. */
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  ts?: number;
+  packet?: number;
+  frame?: number;
+}
+
+/** Builds a finding with the severity its table row declares. */
+export function finding(
+  code: FindingCode,
+  message: string,
+  where: { ts?: number; packet?: number; frame?: number } = {},
+): Finding {
+  return { code, severity: FINDINGS[code].severity, message, ...where };
+}

@@ -1,0 +1,61 @@
+import type { Endpoint, Segment } from '../packet/types.js';
+
+/** Who sent the bytes or the event. The client is the SYN sender, else the side that sent the HTTP request. */
+export type Direction = 'client' | 'server';
+
+/** In-order bytes of one direction of a connection, as reassembled from segments. */
+export interface StreamChunk {
+  direction: Direction;
+  data: Buffer;
+  /** Offset of `data[0]` in this direction's byte stream (0 = first byte after the SYN). */
+  offset: number;
+  /** Timestamp and number of the packet that carried these bytes. */
+  ts: number;
+  packet: number;
+}
+
+/** TCP-level events, labelled with Wireshark's rules (tcp.analysis.*) where Wireshark has a label. */
+export type TcpEventType =
+  | 'tcp-syn'
+  | 'tcp-syn-ack'
+  | 'tcp-established'
+  | 'tcp-fin'
+  | 'tcp-rst'
+  | 'keepalive'
+  | 'keepalive-ack'
+  | 'zero-window'
+  | 'zero-window-probe'
+  | 'retransmission'
+  | 'out-of-order'
+  | 'dup-ack'
+  | 'gap';
+
+export interface TcpEvent {
+  type: TcpEventType;
+  direction: Direction;
+  ts: number;
+  packet: number;
+  /** For `gap`: how many bytes of the stream were never captured. */
+  bytesMissing?: number;
+}
+
+export interface TcpConnectionInfo {
+  /** 0-based, in order of first packet, counting every TCP connection (like Wireshark's tcp.stream). */
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+  firstTs: number;
+  firstPacket: number;
+  /** True when the capture holds the connection's SYN (so the stream starts at its first byte). */
+  sawSyn: boolean;
+}
+
+/** What the TCP stage hands downstream for one connection. Calls arrive in capture order. */
+export interface TcpConnectionSink {
+  onChunk(chunk: StreamChunk): void;
+  onEvent(event: TcpEvent): void;
+  /** Every segment of the connection, for timing (first/last packet, idle periods). */
+  onSegment?(segment: Segment, direction: Direction): void;
+  /** The connection is over (both FINs, an RST, or the end of the capture); no more calls follow. */
+  onEnd(ts: number): void;
+}
