@@ -31,15 +31,25 @@ export interface Segment {
   flags: number;
   /** Raw (unscaled) window field. */
   window: number;
-  /** Window scale shift from the SYN's option, when present. */
+  /**
+   * Shift count of the window scale option (RFC 7323 §2.2) whenever the segment carries one (it only
+   * counts on a SYN), as sent: RFC 7323 §2.3 has receivers use 14 for larger values.
+   */
   windowScale: number | null;
-  /** Length of the TCP payload as the IP header declares it (what was on the wire). */
+  /**
+   * Length of the TCP payload as the IP header declares it (what was on the wire). A zero IP length, as
+   * TCP segmentation offload leaves it on the sending host, means: up to the end of the frame.
+   */
   payloadLength: number;
   /** The captured TCP payload; shorter than `payloadLength` when the snaplen cut the packet. */
   payload: Buffer;
 }
 
-/** Why a packet yielded no TCP segment. Used to count and to raise capture-level findings. */
+/**
+ * Why a packet yielded no TCP segment. Used to count and to raise capture-level findings.
+ * `truncated-header` also covers headers whose own length fields leave no room for them (an IPv4 IHL
+ * below 5, an IP length shorter than the headers it carries, a TCP data offset below 5).
+ */
 export type SkipReason =
   | 'unsupported-link-type'
   | 'not-ip'

@@ -1,0 +1,63 @@
+import type { Packet } from '../capture/types.js';
+import { formatIPv4, formatIPv6 } from './address.js';
+import type { NetworkLayer } from './ip.js';
+import type { Segment, SkipReason } from './types.js';
+
+// RFC 9293 §3.1 option kinds; window scale from RFC 7323 §2.2.
+const OPTION_END = 0;
+const OPTION_NOP = 1;
+const OPTION_WINDOW_SCALE = 3;
+
+/** Reads the TCP header `network` located and builds the segment; returns why not when it cannot. */
+export function decodeTcp(packet: Packet, network: NetworkLayer): Segment | SkipReason {
+  const data = packet.data;
+  const at = network.transportOffset;
+  const end = network.capturedEnd;
+  // RFC 9293 §3.1: Data Offset counts 32-bit words; the header, options included, must be all there.
+  if (at + 20 > end) return 'truncated-header';
+  const headerLength = (data[at + 12] >> 4) * 4;
+  if (headerLength < 20 || at + headerLength > end) return 'truncated-header';
+  const ipv4 = network.ipVersion === 4;
+  return {
+    packet: packet.number,
+    ts: packet.ts,
+    src: {
+      ip: ipv4 ? formatIPv4(data, network.srcOffset) : formatIPv6(data, network.srcOffset),
+      port: data.readUInt16BE(at),
+    },
+    dst: {
+      ip: ipv4 ? formatIPv4(data, network.dstOffset) : formatIPv6(data, network.dstOffset),
+      port: data.readUInt16BE(at + 2),
+    },
+    ipVersion: network.ipVersion,
+    seq: data.readUInt32BE(at + 4),
+    ack: data.readUInt32BE(at + 8),
+    flags: data[at + 13],
+    window: data.readUInt16BE(at + 14),
+    windowScale: windowScaleOption(data, at + 20, at + headerLength),
+    payloadLength: network.transportLength - headerLength,
+    payload: data.subarray(at + headerLength, end),
+  };
+}
+
+/**
+ * The shift count of the window scale option among the options in [at, end), or null. Malformed
+ * options end the walk: what follows them cannot be located.
+ */
+function windowScaleOption(data: Buffer, at: number, end: number): number | null {
+  let shift: number | null = null;
+  while (at < end) {
+    const kind = data[at];
+    if (kind === OPTION_END) break;
+    if (kind === OPTION_NOP) {
+      at++;
+      continue;
+    }
+    if (at + 2 > end) break;
+    const length = data[at + 1];
+    if (length < 2 || at + length > end) break;
+    if (kind === OPTION_WINDOW_SCALE && length === 3) shift = data[at + 2];
+    at += length;
+  }
+  return shift;
+}
