@@ -15,13 +15,9 @@ export interface FindingDefinition {
 
 export const FINDINGS = {
   // capture / packet
-  'capture-truncated': {
+  'capture-damaged': {
     severity: 'error',
-    meaning: 'The capture file ends in the middle of a record; packets after that point are lost.',
-  },
-  'capture-corrupt': {
-    severity: 'error',
-    meaning: 'A record in the capture file is malformed; reading stopped there.',
+    meaning: 'The capture file is cut short or corrupt; reading stopped there and later packets are lost.',
   },
   'packet-cut-by-snaplen': {
     severity: 'warning',
@@ -56,6 +52,10 @@ export const FINDINGS = {
     meaning: 'The upgrade request got no response in the capture.',
   },
   // websocket
+  'websocket-gap': {
+    severity: 'warning',
+    meaning: 'WebSocket bytes were not captured; frames in the gap are lost.',
+  },
   'frame-incomplete': {
     severity: 'warning',
     meaning: 'The stream ended in the middle of a WebSocket frame.',

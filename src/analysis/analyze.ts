@@ -1,0 +1,107 @@
+import { readCaptures } from '../capture/index.js';
+import type { CaptureError } from '../capture/types.js';
+import { decodePacket } from '../packet/index.js';
+import type { SkipReason } from '../packet/types.js';
+import { TcpTracker } from '../tcp/index.js';
+import { finding, type Finding, type FindingCode } from '../findings/index.js';
+import { ConnectionAnalyzer } from './connection.js';
+import type { CaptureModel, ConnectionModel } from './model.js';
+
+export interface AnalyzeOptions {
+  /** Payload bytes kept per frame and message in the model; null keeps all of them. */
+  retainBytes: number | null;
+  /** Largest message body decoded (default 64 MiB). */
+  maxMessageBytes?: number;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface AnalysisResult {
+  model: CaptureModel;
+  /** What stopped reading early; the model holds everything read before it. */
+  error: CaptureError | null;
+}
+
+const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** Skipped packets that deserve a capture-level finding; the others (not TCP, not IP) are simply not ours. */
+const SKIP_FINDINGS: Partial<Record<SkipReason, FindingCode>> = {
+  'ip-fragment': 'ip-fragment-skipped',
+  'unsupported-link-type': 'unsupported-link-type',
+};
+
+interface SkipCount {
+  count: number;
+  firstPacket: number;
+  ts: number;
+}
+
+function captureFindings(skips: Map<FindingCode, SkipCount>, snaplenCut: SkipCount | null, error: CaptureError | null): Finding[] {
+  const findings: Finding[] = [];
+  for (const [code, { count, firstPacket, ts }] of skips) {
+    findings.push(finding(code, `${count} packet${count === 1 ? '' : 's'} skipped (first: packet ${firstPacket}).`, { ts, packet: firstPacket }));
+  }
+  if (snaplenCut) {
+    const { count, firstPacket, ts } = snaplenCut;
+    findings.push(finding('packet-cut-by-snaplen', `${count} TCP segment${count === 1 ? ' was' : 's were'} captured short (first: packet ${firstPacket}).`, { ts, packet: firstPacket }));
+  }
+  if (error?.kind === 'damaged') {
+    const where = error.offset === null ? '' : ` at byte ${error.offset}`;
+    findings.push(finding('capture-damaged', `${error.file}${where}: ${error.message}`));
+  }
+  return findings;
+}
+
+function countSkip(counts: Map<FindingCode, SkipCount>, code: FindingCode, packet: number, ts: number): void {
+  const entry = counts.get(code);
+  if (entry) entry.count++;
+  else counts.set(code, { count: 1, firstPacket: packet, ts });
+}
+
+/** Reads the captures once, start to end, and builds the analysis model of every TCP connection in them. */
+export async function analyzeCaptures(files: string[], options: AnalyzeOptions): Promise<AnalysisResult> {
+  const connections: ConnectionModel[] = [];
+  const connectionOptions = {
+    retainBytes: options.retainBytes,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+  };
+  const tracker = new TcpTracker((info) => {
+    const analyzer = new ConnectionAnalyzer(info, connectionOptions);
+    connections.push(analyzer.model);
+    return analyzer;
+  });
+  const skips = new Map<FindingCode, SkipCount>();
+  let snaplenCut: SkipCount | null = null;
+
+  const read = await readCaptures(
+    files,
+    (packet) => {
+      const decoded = decodePacket(packet);
+      if (decoded.kind === 'skipped') {
+        const code = SKIP_FINDINGS[decoded.reason];
+        if (code) countSkip(skips, code, packet.number, packet.ts);
+        return;
+      }
+      const { segment } = decoded;
+      if (segment.payload.length < segment.payloadLength) {
+        if (snaplenCut) snaplenCut.count++;
+        else snaplenCut = { count: 1, firstPacket: segment.packet, ts: segment.ts };
+      }
+      tracker.push(segment);
+    },
+    { onProgress: options.onProgress },
+  );
+  tracker.finish();
+  connections.sort((a, b) => a.id - b.id);
+
+  return {
+    model: {
+      files,
+      format: read.format,
+      packets: read.packets,
+      linkTypes: read.linkTypes,
+      connections,
+      findings: captureFindings(skips, snaplenCut, read.error),
+    },
+    error: read.error,
+  };
+}

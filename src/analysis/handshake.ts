@@ -1,0 +1,54 @@
+import { computeAccept, headerTokens, headerValues } from '../http/index.js';
+import type { HttpRequestHead, HttpResponseHead } from '../http/types.js';
+import type { Endpoint } from '../packet/types.js';
+import { finding, type Finding } from '../findings/index.js';
+import type { HandshakeModel } from './model.js';
+
+/** RFC 6455 §4.1: the opening handshake is a GET carrying `Upgrade: websocket`. */
+export function isUpgradeRequest(request: HttpRequestHead): boolean {
+  return headerTokens(request.headers, 'upgrade').includes('websocket');
+}
+
+function firstValue(headers: HttpRequestHead['headers'], name: string): string | null {
+  return headerValues(headers, name)[0]?.trim() ?? null;
+}
+
+/** The URL a user would have typed: ws://host/target (the capture cannot tell wss from ws once decrypted). */
+function requestUrl(request: HttpRequestHead, server: Endpoint): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(request.target)) return request.target.replace(/^http/i, 'ws');
+  const host = firstValue(request.headers, 'host') ?? (server.ip.includes(':') ? `[${server.ip}]:${server.port}` : `${server.ip}:${server.port}`);
+  return `ws://${host}${request.target}`;
+}
+
+export function handshakeFromRequest(request: HttpRequestHead, server: Endpoint): HandshakeModel {
+  return {
+    request,
+    response: null,
+    key: firstValue(request.headers, 'sec-websocket-key'),
+    accept: null,
+    acceptValid: null,
+    subprotocol: null,
+    extensions: [],
+    url: requestUrl(request, server),
+  };
+}
+
+/** Records the server's answer on the handshake and returns what is wrong with it. */
+export function applyResponse(handshake: HandshakeModel, response: HttpResponseHead): Finding[] {
+  handshake.response = response;
+  const where = { ts: response.ts, packet: response.packet };
+  if (response.status !== 101) {
+    return [finding('upgrade-refused', `The server answered the upgrade with ${response.status} ${response.reason}.`, where)];
+  }
+  handshake.accept = firstValue(response.headers, 'sec-websocket-accept');
+  handshake.subprotocol = firstValue(response.headers, 'sec-websocket-protocol');
+  handshake.extensions = headerValues(response.headers, 'sec-websocket-extensions').map((v) => v.trim());
+  if (handshake.accept === null) {
+    return [finding('accept-missing', 'The 101 response carries no Sec-WebSocket-Accept.', where)];
+  }
+  if (handshake.key === null) return [];
+  const expected = computeAccept(handshake.key);
+  handshake.acceptValid = handshake.accept === expected;
+  if (handshake.acceptValid) return [];
+  return [finding('accept-mismatch', `Sec-WebSocket-Accept is ${handshake.accept}, expected ${expected}.`, where)];
+}

@@ -1,0 +1,46 @@
+import type { CaptureModel, ConnectionModel } from '../analysis/index.js';
+import { formatDuration, formatEndpoint, formatTable, sanitizeForTerminal } from '../report/index.js';
+
+function countBy<T>(items: T[], direction: (item: T) => string): string {
+  let client = 0;
+  let server = 0;
+  for (const item of items) direction(item) === 'client' ? client++ : server++;
+  return `${client}/${server}`;
+}
+
+function closeCodes(connection: ConnectionModel): string {
+  const code = (direction: string) => {
+    const close = connection.frames.find((f) => f.close && f.direction === direction)?.close;
+    return close ? String(close.code ?? 'none') : '-';
+  };
+  return `${code('client')}/${code('server')}`;
+}
+
+function status(connection: ConnectionModel): string {
+  const { handshake } = connection;
+  if (!handshake) return connection.frames.length > 0 ? 'mid-stream' : '-';
+  return handshake.response ? String(handshake.response.status) : 'no reply';
+}
+
+/** One row per connection: who talked to whom, where, how the upgrade went, how much, and how it closed. */
+export function formatSummary(model: CaptureModel, connections: ConnectionModel[]): string {
+  const header = ['ID', 'CLIENT', 'SERVER', 'URL', 'STATUS', 'FRAMES C/S', 'MSGS C/S', 'CLOSE C/S', 'DURATION'];
+  const rows = connections.map((c) => [
+    String(c.id),
+    formatEndpoint(c.client),
+    formatEndpoint(c.server),
+    sanitizeForTerminal(c.handshake?.url ?? '-'),
+    status(c),
+    countBy(c.frames, (f) => f.direction),
+    countBy(c.messages, (m) => m.direction),
+    closeCodes(c),
+    formatDuration(c.end - c.start),
+  ]);
+  const files = model.files.map(sanitizeForTerminal).join(', ');
+  const totalTcp = model.connections.length;
+  const title =
+    `${files}: ${model.format}, ${model.packets} packets, ` +
+    `${connections.length} WebSocket connection${connections.length === 1 ? '' : 's'} (${totalTcp} TCP)`;
+  const findings = model.findings.map((f) => `  ${f.severity}: ${sanitizeForTerminal(f.message)} [${f.code}]`);
+  return [title, '', rows.length > 0 ? formatTable(header, rows, new Set([0])) : '(no WebSocket connections)', ...(findings.length ? ['', 'Capture findings:', ...findings] : [])].join('\n');
+}

@@ -1,0 +1,3 @@
+export * from './json.js';
+export * from './payload.js';
+export * from './terminal.js';

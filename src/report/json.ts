@@ -1,0 +1,99 @@
+import type { CaptureModel, ConnectionModel, FrameModel, MessageModel } from '../analysis/index.js';
+import type { Finding } from '../findings/index.js';
+import { completeUtf8Prefix, encodePayload, PREVIEW_BYTES, type EncodedPayload, type PayloadMode } from './payload.js';
+
+/** Version of the JSON report's shape (docs/report.schema.json). Bump only on incompatible changes. */
+export const SCHEMA_VERSION = 1;
+
+export interface ReportOptions {
+  payload: PayloadMode;
+  toolVersion: string;
+  /** List every TCP connection, not only those with WebSocket traffic or an upgrade attempt. */
+  allTcp: boolean;
+}
+
+type FrameJson = Omit<FrameModel, 'payload' | 'payloadTruncated' | 'lengthEncoding'> & { payload?: EncodedPayload };
+
+interface MessageJson extends Omit<MessageModel, 'data' | 'truncated'> {
+  text?: string;
+  data?: string;
+  truncated?: boolean;
+}
+
+function previewLimit(mode: PayloadMode): number | null {
+  return mode === 'preview' ? PREVIEW_BYTES : null;
+}
+
+function frameJson(frame: FrameModel, mode: PayloadMode): FrameJson {
+  const { payload, payloadTruncated, lengthEncoding, close, packets, ...header } = frame;
+  const json: FrameJson = { ...header };
+  if (mode !== 'none') json.payload = encodePayload(payload, payloadTruncated, previewLimit(mode));
+  if (close) json.close = close;
+  json.packets = packets;
+  return json;
+}
+
+function messageJson(message: MessageModel, mode: PayloadMode): MessageJson {
+  const { data, truncated, ...fields } = message;
+  const json: MessageJson = { ...fields };
+  if (mode === 'none') return json;
+  const limit = previewLimit(mode);
+  const shown = limit !== null && data.length > limit ? data.subarray(0, limit) : data;
+  const cut = truncated || shown.length < data.length;
+  if (message.opcode === 1) {
+    // A text message that is not valid UTF-8 is a finding of its own; the report still shows it, lossily decoded.
+    json.text = (cut ? completeUtf8Prefix(shown) : shown).toString('utf8');
+  } else {
+    json.data = shown.toString('base64');
+  }
+  json.truncated = cut;
+  return json;
+}
+
+function connectionJson(connection: ConnectionModel, mode: PayloadMode) {
+  const { handshake } = connection;
+  return {
+    id: connection.id,
+    client: connection.client,
+    server: connection.server,
+    start: connection.start,
+    end: connection.end,
+    packets: connection.packets,
+    bytes: connection.bytes,
+    handshake: handshake && {
+      request: handshake.request,
+      response: handshake.response,
+      url: handshake.url,
+      key: handshake.key,
+      accept: handshake.accept,
+      acceptValid: handshake.acceptValid,
+      subprotocol: handshake.subprotocol,
+      extensions: handshake.extensions,
+    },
+    frames: connection.frames.map((frame) => frameJson(frame, mode)),
+    messages: connection.messages.map((message) => messageJson(message, mode)),
+    findings: connection.findings satisfies Finding[],
+  };
+}
+
+export type ConnectionJson = ReturnType<typeof connectionJson>;
+
+export interface ReportDocument {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'wsdissect'; version: string };
+  capture: { files: string[]; format: string; packets: number; linkTypes: number[] };
+  connections: ConnectionJson[];
+  findings: Finding[];
+}
+
+/** Turns the analysis model into the report document (plain data, ready for JSON.stringify). */
+export function buildReport(model: CaptureModel, options: ReportOptions): ReportDocument {
+  const listed = options.allTcp ? model.connections : model.connections.filter((c) => c.isWebSocket);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'wsdissect', version: options.toolVersion },
+    capture: { files: model.files, format: model.format, packets: model.packets, linkTypes: model.linkTypes },
+    connections: listed.map((connection) => connectionJson(connection, options.payload)),
+    findings: model.findings,
+  };
+}
