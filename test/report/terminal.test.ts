@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatDuration, formatEndpoint, payloadPreview, sanitizeForTerminal } from '../../src/report/index.js';
+
+test('escape sequences and control characters are made visible, never passed through', () => {
+  assert.equal(sanitizeForTerminal('a\x1b[2Jb'), 'a\\x1b[2Jb');
+  assert.equal(sanitizeForTerminal('line1\nline2\r\t'), 'line1\\nline2\\r\\t');
+  assert.equal(sanitizeForTerminal('\x00\x07\x7f'), '\\x00\\x07\\x7f');
+  assert.equal(sanitizeForTerminal('\u009b31m'), '\\x9b31m', 'C1 CSI');
+  assert.equal(sanitizeForTerminal('abc\u202edef'), 'abc\\u202edef', 'bidi override');
+  assert.equal(sanitizeForTerminal('plain €'), 'plain €');
+});
+
+test('payload previews are safe one-liners: text when UTF-8, hex otherwise', () => {
+  assert.equal(payloadPreview(Buffer.from('hello\x1b]0;pwned\x07'), 60), 'hello\\x1b]0;pwned\\x07');
+  assert.equal(payloadPreview(Buffer.from('x'.repeat(100)), 10), 'xxxxxxxxx…');
+  assert.equal(payloadPreview(Buffer.from([0xde, 0xad, 0xbe, 0xef]), 60), 'de ad be ef');
+  assert.equal(payloadPreview(Buffer.from([0xff, 1, 2, 3, 4, 5]), 9), 'ff 01 02 …');
+});
+
+test('endpoints and durations', () => {
+  assert.equal(formatEndpoint({ ip: '127.0.0.1', port: 80 }), '127.0.0.1:80');
+  assert.equal(formatEndpoint({ ip: '::1', port: 8080 }), '[::1]:8080');
+  assert.equal(formatDuration(0.0123), '12 ms');
+  assert.equal(formatDuration(3.14159), '3.14 s');
+  assert.equal(formatDuration(42.25), '42.3 s');
+  assert.equal(formatDuration(245), '4m05s');
+  assert.equal(formatDuration(7380), '2h03m');
+});
