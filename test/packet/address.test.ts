@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { formatIPv4, formatIPv6 } from '../../src/packet/address.js';
+
+function v6(hex: string): string {
+  const data = Buffer.from('ff' + hex.replace(/[^0-9a-f]/gi, '') + 'ff', 'hex');
+  assert.equal(data.length, 18);
+  return formatIPv6(data, 1);
+}
+
+test('IPv4 is a dotted quad read at the offset', () => {
+  assert.equal(formatIPv4(Buffer.from([9, 192, 0, 2, 255, 9]), 1), '192.0.2.255');
+  assert.equal(formatIPv4(Buffer.from([0, 0, 0, 0]), 0), '0.0.0.0');
+});
+
+test('RFC 5952 §4.1: leading zeros are dropped', () => {
+  assert.equal(v6('2001 0db8 0000 0000 0000 0000 0000 0001'), '2001:db8::1');
+  assert.equal(v6('2001 0db8 0aaa 000a 0001 0001 0001 0001'), '2001:db8:aaa:a:1:1:1:1');
+});
+
+test('RFC 5952 §4.2.1: "::" uses up as many zero groups as there are', () => {
+  assert.equal(v6('2001 0db8 0000 0000 0000 0000 0002 0001'), '2001:db8::2:1');
+});
+
+test('RFC 5952 §4.2.2: a single zero group is not shortened', () => {
+  assert.equal(v6('2001 0db8 0000 0001 0001 0001 0001 0001'), '2001:db8:0:1:1:1:1:1');
+});
+
+test('RFC 5952 §4.2.3: the longest run is compressed, the first one on ties', () => {
+  assert.equal(v6('2001 0000 0000 0001 0000 0000 0000 0001'), '2001:0:0:1::1');
+  assert.equal(v6('2001 0db8 0000 0000 0001 0000 0000 0001'), '2001:db8::1:0:0:1');
+});
+
+test('RFC 5952 §4.3: hex digits are lowercase', () => {
+  assert.equal(v6('2001 0DB8 AAAA BBBB CCCC DDDD EEEE AAAA'), '2001:db8:aaaa:bbbb:cccc:dddd:eeee:aaaa');
+});
+
+test('RFC 5952 §5: IPv4-mapped addresses end in dotted-quad form', () => {
+  assert.equal(v6('0000 0000 0000 0000 0000 ffff c000 0280'), '::ffff:192.0.2.128');
+  assert.equal(v6('0000 0000 0000 0000 0000 ffff 0000 0000'), '::ffff:0.0.0.0');
+  // Only ::ffff:0:0/96 is mapped; neighbours are plain hex.
+  assert.equal(v6('0000 0000 0000 0000 0001 ffff c000 0280'), '::1:ffff:c000:280');
+  assert.equal(v6('0000 0000 0000 0000 0000 fffe c000 0280'), '::fffe:c000:280');
+});
+
+test('runs at either end, and the all-zero and loopback addresses', () => {
+  assert.equal(v6('0000 0000 0000 0000 0000 0000 0000 0000'), '::');
+  assert.equal(v6('0000 0000 0000 0000 0000 0000 0000 0001'), '::1');
+  assert.equal(v6('0001 0000 0000 0000 0000 0000 0000 0000'), '1::');
+  assert.equal(v6('fe80 0000 0000 0000 0000 0000 0000 0000'), 'fe80::');
+  assert.equal(v6('0000 0001 0000 0000 0000 0000 0000 0000'), '0:1::');
+  assert.equal(v6('0000 0000 0001 0000 0000 0000 0001 0000'), '0:0:1::1:0');
+  assert.equal(v6('ffff ffff ffff ffff ffff ffff ffff ffff'), 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff');
+});
+
+/** Expands a formatted address back to its 8 groups (no IPv4 tail: the generator avoids the mapped range). */
+function expand(text: string): number[] {
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, null];
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const front = parse(head);
+  if (tail === null) return front;
+  const back = parse(tail);
+  return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
+function longestZeroRun(part: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const group of part.split(':')) {
+    run = group === '0' ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+test('property: the text reads back to the same address, in canonical form', () => {
+  // Few distinct group values, so zero runs of every length and position are common.
+  const group = fc.constantFrom(0, 0, 0, 1, 0xab, 0xffff);
+  fc.assert(
+    fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), (groups) => {
+      const data = Buffer.alloc(16);
+      groups.forEach((g, i) => data.writeUInt16BE(g, 2 * i));
+      fc.pre(!(data.subarray(0, 10).every((b) => b === 0) && data.readUInt16BE(10) === 0xffff));
+      const text = formatIPv6(data, 0);
+      assert.deepEqual(expand(text), groups);
+      assert.ok(!/(^|:)0[0-9a-f]/.test(text), `leading zero in ${text}`);
+      assert.ok(text.split('::').length <= 2, `two '::' in ${text}`);
+      // RFC 5952 §4.2: what stays written out is never a longer (or, before it, an equal) zero run.
+      if (!text.includes('::')) {
+        assert.ok(longestZeroRun(text) <= 1, text);
+        return;
+      }
+      const [left, right] = text.split('::');
+      const compressed = 8 - (text.match(/[0-9a-f]+/g) ?? []).length;
+      assert.ok(compressed >= 2, text);
+      assert.ok(longestZeroRun(left) < compressed, text);
+      assert.ok(longestZeroRun(right) <= compressed, text);
+    }),
+    { numRuns: 2000 },
+  );
+});
