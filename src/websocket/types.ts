@@ -39,7 +39,31 @@ export interface Frame {
   payload: Buffer;
   /** True when `payload` holds fewer than `payloadLength` bytes. */
   payloadTruncated: boolean;
+  /**
+   * The 64-bit length had its most significant bit set, which RFC 6455 §5.2 forbids. The frame is
+   * still parsed with that length (as a number, exact only up to 2^53); the caller decides what it means.
+   */
+  lengthTopBitSet: boolean;
+  /** The length used more bytes than needed (16-bit < 126, 64-bit < 65536): RFC 6455 §5.2 requires the minimal encoding. */
+  lengthNotMinimal: boolean;
 }
+
+/** What a frame's header says, known before its payload arrives (RFC 6455 §5.2). */
+export type FrameHeader = Pick<
+  Frame,
+  | 'direction'
+  | 'streamOffset'
+  | 'fin'
+  | 'rsv'
+  | 'opcode'
+  | 'masked'
+  | 'maskKey'
+  | 'payloadLength'
+  | 'headerLength'
+  | 'lengthEncoding'
+  | 'lengthTopBitSet'
+  | 'lengthNotMinimal'
+>;
 
 /** A close frame's body (RFC 6455 §5.5.1): a 2-byte code, then a UTF-8 reason. */
 export interface ClosePayload {
@@ -47,6 +71,8 @@ export interface ClosePayload {
   reason: string;
   /** False when the reason bytes are not valid UTF-8. */
   reasonValidUtf8: boolean;
+  /** A 1-byte body: too short for a code, too long to be empty (RFC 6455 §5.5.1). */
+  malformed: boolean;
 }
 
 /** A data message reassembled from a text/binary frame and its continuation frames (RFC 6455 §5.4). */
