@@ -45,3 +45,25 @@ export class CaptureError extends Error {
     this.name = 'CaptureError';
   }
 }
+
+/** What `readCaptures` hands back once it stops; it never rejects for bad input. */
+export interface CaptureReadResult {
+  /**
+   * One per file, in the order given. Empty when a file could not be opened or is no capture: every file
+   * is opened and identified before any packet is delivered.
+   */
+  summaries: CaptureSummary[];
+  /** Packets delivered in total. */
+  packets: number;
+  /** Distinct link types of the packets delivered, sorted. */
+  linkTypes: number[];
+  /** Format of the first file ('pcap' when no file could be identified). */
+  format: CaptureFormat;
+  /** The first problem that stopped reading; packets before it were all delivered. */
+  error: CaptureError | null;
+}
+
+export interface ReadCapturesOptions {
+  /** Called after each chunk read, with bytes of the files on disk read so far and their total size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}

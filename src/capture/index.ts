@@ -1,0 +1,93 @@
+// capture/: capture files -> Packet. Classic pcap (through pcap-parser) and pcapng (our own block
+// reader), either of them gzip-compressed; several files are merged by timestamp.
+import { CaptureFile } from './file.js';
+import { MergeQueue, mergeByTime } from './merge.js';
+import { CaptureError, type CaptureReadResult, type CaptureSummary, type Packet, type ReadCapturesOptions } from './types.js';
+
+export * from './types.js';
+
+const CHUNK_BYTES = 1 << 20;
+/** Merging keeps a chunk of every file in memory: their sum stays near this, no chunk below 64 KiB. */
+const MERGE_MEMORY_BYTES = 64 << 20;
+const MIN_CHUNK_BYTES = 64 << 10;
+
+/**
+ * Reads `files` and delivers their packets synchronously to `onPacket`, numbered from 1: in file order
+ * for one file, merged by timestamp (mergecap's order) for several. `data` is a view into the chunk
+ * read: copy it to keep it beyond the callback without holding the whole chunk. Never rejects for bad
+ * input: problems go into `error`; an exception thrown by `onPacket` rejects.
+ */
+export async function readCaptures(
+  files: string[],
+  onPacket: (packet: Packet) => void,
+  options: ReadCapturesOptions = {},
+): Promise<CaptureReadResult> {
+  const progress = progressReporter(options);
+  if (files.length === 1) return readOne(files[0], onPacket, progress);
+  if (files.length === 0) return failed(new CaptureError('unreadable', '', null, 'no capture file given'));
+  const chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.min(CHUNK_BYTES, Math.floor(MERGE_MEMORY_BYTES / files.length)));
+  const queues: MergeQueue[] = [];
+  try {
+    // Every file is opened and identified before any packet goes out, as mergecap does.
+    for (const [order, path] of files.entries()) {
+      const queue = await MergeQueue.open(path, order, chunkBytes, progress.onRawBytes);
+      if (queue instanceof CaptureError) return failed(queue);
+      queues.push(queue);
+    }
+    const captureFiles = queues.map((queue) => queue.captureFile);
+    progress.start(captureFiles);
+    const { packets, error } = await mergeByTime(queues, onPacket);
+    return result(captureFiles.map((file) => file.summary), packets, error);
+  } finally {
+    for (const queue of queues) queue.captureFile.close();
+  }
+}
+
+/** One file, the common case: packets go straight from the format reader to `onPacket`. */
+async function readOne(path: string, onPacket: (packet: Packet) => void, progress: Progress): Promise<CaptureReadResult> {
+  let number = 0;
+  const file = await CaptureFile.open(
+    path,
+    (ts, linkType, data, originalLength) => onPacket({ number: ++number, ts, linkType, data, originalLength }),
+    CHUNK_BYTES,
+    progress.onRawBytes,
+  );
+  if (file instanceof CaptureError) return failed(file);
+  try {
+    progress.start([file]);
+    while (await file.pull());
+    return result([file.summary], number, file.error);
+  } finally {
+    file.close();
+  }
+}
+
+interface Progress {
+  onRawBytes: (count: number) => void;
+  /** The total is known once every file is open: from then on each chunk is reported. */
+  start: (files: CaptureFile[]) => void;
+}
+
+function progressReporter({ onProgress }: ReadCapturesOptions): Progress {
+  let bytesRead = 0;
+  let totalBytes = -1;
+  return {
+    onRawBytes(count) {
+      bytesRead += count;
+      if (onProgress && totalBytes >= 0) onProgress(bytesRead, totalBytes);
+    },
+    start(files) {
+      totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+      onProgress?.(bytesRead, totalBytes);
+    },
+  };
+}
+
+function result(summaries: CaptureSummary[], packets: number, error: CaptureError | null): CaptureReadResult {
+  const linkTypes = [...new Set(summaries.flatMap((summary) => summary.linkTypes))].sort((a, b) => a - b);
+  return { summaries, packets, linkTypes, format: summaries[0].format, error };
+}
+
+function failed(error: CaptureError): CaptureReadResult {
+  return { summaries: [], packets: 0, linkTypes: [], format: 'pcap', error };
+}

@@ -1,0 +1,66 @@
+import type { CaptureFormat } from './types.js';
+
+/** Receives each packet record as a format reader decodes it; `data` is a view into the chunk read. */
+export type RecordSink = (ts: number, linkType: number, data: Buffer, originalLength: number) => void;
+
+/**
+ * A format reader: fed the (decompressed) capture bytes chunk by chunk, it calls its sink for every
+ * complete record, synchronously and in file order.
+ */
+export interface RecordReader {
+  readonly format: CaptureFormat;
+  /** Bytes of complete records (and file headers) consumed: where the next record starts. */
+  readonly consumed: number;
+  /** Throws CaptureDamage at the first record that cannot be valid; records before it were delivered. */
+  push(chunk: Buffer): void;
+  /** The input is over: throws CaptureDamage when it stopped inside a record. */
+  end(): void;
+}
+
+/** Thrown by readers; the file layer turns it into a `damaged` CaptureError that names the file. */
+export class CaptureDamage extends Error {
+  constructor(
+    readonly offset: number,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'CaptureDamage';
+  }
+}
+
+/**
+ * No single record may claim more captured bytes than this. Wireshark's largest per-encapsulation
+ * maximum (WTAP_MAX_PACKET_SIZE_LARGEST) is 256 MiB; anything above is a corrupt length field.
+ */
+export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+
+const TWO_POW_32 = 0x100000000;
+/** Long division in 16-bit limbs stays exact while remainder * 2^16 stays below 2^53. */
+const MAX_EXACT_DIVISOR = 2 ** 36;
+
+/**
+ * Seconds from a 64-bit count of `unitsPerSecond` units given as its two 32-bit words. Below 2^53 the
+ * count is exact in a double and one division rounds once. Above (nanosecond clocks), long division in
+ * 16-bit limbs gives the exact whole seconds and remainder, so only the fraction rounds: the result
+ * matches pcap's seconds + nanoseconds.
+ */
+export function unitsToSeconds(high: number, low: number, unitsPerSecond: number): number {
+  if (high < 0x200000) return (high * TWO_POW_32 + low) / unitsPerSecond;
+  if (!Number.isInteger(unitsPerSecond) || unitsPerSecond > MAX_EXACT_DIVISOR) {
+    return (high * TWO_POW_32) / unitsPerSecond + low / unitsPerSecond;
+  }
+  let seconds = 0;
+  let remainder = 0;
+  for (let shift = 48; shift >= 0; shift -= 16) {
+    const limb = shift >= 32 ? (high >>> (shift - 32)) & 0xffff : (low >>> shift) & 0xffff;
+    const current = remainder * 0x10000 + limb;
+    let digit = Math.floor(current / unitsPerSecond);
+    remainder = current - digit * unitsPerSecond;
+    if (remainder < 0) {
+      digit--; // the division rounded up to the next integer
+      remainder += unitsPerSecond;
+    }
+    seconds = seconds * 0x10000 + digit;
+  }
+  return seconds + remainder / unitsPerSecond;
+}
