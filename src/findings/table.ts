@@ -60,6 +60,26 @@ export const FINDINGS = {
     severity: 'warning',
     meaning: 'The stream ended in the middle of a WebSocket frame.',
   },
+  'continuation-without-message': {
+    severity: 'error',
+    meaning: 'A continuation frame arrived when no fragmented message was open; it belongs to no message and was ignored.',
+    reference: 'RFC 6455 §5.4',
+  },
+  'message-interrupted': {
+    severity: 'error',
+    meaning: 'A text or binary frame arrived while a fragmented message was still open; the open message was cut there.',
+    reference: 'RFC 6455 §5.4',
+  },
+  'message-incomplete': {
+    severity: 'warning',
+    meaning: 'The stream ended before the last frame (FIN) of a fragmented message.',
+    reference: 'RFC 6455 §5.4',
+  },
+  'text-invalid-utf8': {
+    severity: 'error',
+    meaning: 'A text message is not valid UTF-8; the receiver must fail the connection.',
+    reference: 'RFC 6455 §5.6, §8.1',
+  },
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;
