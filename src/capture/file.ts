@@ -17,9 +17,6 @@ const ACCEPTED = 'pcap, pcapng, or either gzip-compressed';
 
 export class CaptureFile {
   error: CaptureError | null = null;
-  private readonly linkTypes = new Set<number>();
-  private packets = 0;
-  private lastLinkType = -1;
   private rawBytesReported = 0;
   private done = false;
   private reader!: RecordReader;
@@ -70,13 +67,14 @@ export class CaptureFile {
     }
   }
 
-  get summary(): CaptureSummary {
+  /** `delivered` counts the packets that reached the caller (in a merge, fewer than were read). */
+  summary(delivered: Tally): CaptureSummary {
     return {
       file: this.path,
       format: this.reader.format,
       gzip: this.gzip,
-      packets: this.packets,
-      linkTypes: [...this.linkTypes].sort((a, b) => a - b),
+      packets: delivered.packets,
+      linkTypes: delivered.linkTypes,
       bytesRead: this.reader.consumed,
     };
   }
@@ -144,17 +142,9 @@ export class CaptureFile {
       }
       return notCapture(this.path, head, this.gzip);
     }
-    const counted: RecordSink = (ts, linkType, data, originalLength) => {
-      this.packets++;
-      if (linkType !== this.lastLinkType) {
-        this.lastLinkType = linkType;
-        this.linkTypes.add(linkType);
-      }
-      sink(ts, linkType, data, originalLength);
-    };
     const knownLength = this.gzip ? null : this.size;
     const magic = format === 'pcap' ? pcapMagic(head) : null;
-    this.reader = magic ? new PcapReader(magic, knownLength, counted) : new PcapngReader(knownLength, counted);
+    this.reader = magic ? new PcapReader(magic, knownLength, sink) : new PcapngReader(knownLength, sink);
     this.head = head;
     return this;
   }
@@ -196,6 +186,25 @@ export class CaptureFile {
       );
     }
     return new CaptureError('unreadable', this.path, at, `${this.path}: cannot read at byte ${at}: ${messageOf(error)}`);
+  }
+}
+
+/** Packets and link types delivered from one file. */
+export class Tally {
+  packets = 0;
+  private lastLinkType = -1;
+  private readonly seen = new Set<number>();
+
+  count(linkType: number): void {
+    this.packets++;
+    if (linkType !== this.lastLinkType) {
+      this.lastLinkType = linkType;
+      this.seen.add(linkType);
+    }
+  }
+
+  get linkTypes(): number[] {
+    return [...this.seen].sort((a, b) => a - b);
   }
 }
 

@@ -1,6 +1,6 @@
 // capture/: capture files -> Packet. Classic pcap (through pcap-parser) and pcapng (our own block
 // reader), either of them gzip-compressed; several files are merged by timestamp.
-import { CaptureFile } from './file.js';
+import { CaptureFile, Tally } from './file.js';
 import { MergeQueue, mergeByTime } from './merge.js';
 import { CaptureError, type CaptureReadResult, type CaptureSummary, type Packet, type ReadCapturesOptions } from './types.js';
 
@@ -34,10 +34,13 @@ export async function readCaptures(
       if (queue instanceof CaptureError) return failed(queue);
       queues.push(queue);
     }
-    const captureFiles = queues.map((queue) => queue.captureFile);
-    progress.start(captureFiles);
+    progress.start(queues.map((queue) => queue.captureFile));
     const { packets, error } = await mergeByTime(queues, onPacket);
-    return result(captureFiles.map((file) => file.summary), packets, error);
+    return result(
+      queues.map((queue) => queue.captureFile.summary(queue.delivered)),
+      packets,
+      error,
+    );
   } finally {
     for (const queue of queues) queue.captureFile.close();
   }
@@ -45,10 +48,13 @@ export async function readCaptures(
 
 /** One file, the common case: packets go straight from the format reader to `onPacket`. */
 async function readOne(path: string, onPacket: (packet: Packet) => void, progress: Progress): Promise<CaptureReadResult> {
-  let number = 0;
+  const delivered = new Tally();
   const file = await CaptureFile.open(
     path,
-    (ts, linkType, data, originalLength) => onPacket({ number: ++number, ts, linkType, data, originalLength }),
+    (ts, linkType, data, originalLength) => {
+      delivered.count(linkType);
+      onPacket({ number: delivered.packets, ts, linkType, data, originalLength });
+    },
     CHUNK_BYTES,
     progress.onRawBytes,
   );
@@ -56,7 +62,7 @@ async function readOne(path: string, onPacket: (packet: Packet) => void, progres
   try {
     progress.start([file]);
     while (await file.pull());
-    return result([file.summary], number, file.error);
+    return result([file.summary(delivered)], delivered.packets, file.error);
   } finally {
     file.close();
   }

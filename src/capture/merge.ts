@@ -1,6 +1,6 @@
 // Several files merged by timestamp as mergecap does (wiretap/merge.c): always deliver the earliest next
 // packet of all files; on equal timestamps the file given first goes first.
-import { CaptureFile } from './file.js';
+import { CaptureFile, Tally } from './file.js';
 import type { RecordSink } from './record.js';
 import type { CaptureError, Packet } from './types.js';
 
@@ -8,6 +8,7 @@ import type { CaptureError, Packet } from './types.js';
 export class MergeQueue {
   batch: Packet[] = [];
   next = 0;
+  readonly delivered = new Tally();
   private file!: CaptureFile;
 
   private constructor(readonly order: number) {}
@@ -61,6 +62,7 @@ export async function mergeByTime(
     const first = heap[0];
     const packet = first.batch[first.next++];
     packet.number = ++packets;
+    first.delivered.count(packet.linkType);
     onPacket(packet);
     if (first.next === first.batch.length && !(await first.refill())) {
       const error = first.captureFile.error;

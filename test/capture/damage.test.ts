@@ -150,12 +150,12 @@ test('pcapng block skipped without reading is still checked for length', async (
 // ---- gzip ----
 
 test('gzip cut inside the compressed data: damaged at the first incomplete record', async () => {
-  const blocks = [ngHead];
+  const blocks: Buffer[] = [ngHead];
   const starts: number[] = [];
   let offset = ngHead.length;
   for (let n = 1; n <= 400; n++) {
     // Random-looking data compresses poorly, so the cut falls well inside the packets.
-    const packet = enhancedPacket(LE, 0, BigInt(n), payload(n, 1000).map((x, i) => (x * 2654435761 + i * i) >>> 24));
+    const packet = enhancedPacket(LE, 0, BigInt(n), Buffer.from(payload(n, 1000).map((x, i) => (x * 2654435761 + i * i) >>> 24)));
     starts.push(offset);
     offset += packet.length;
     blocks.push(packet);
