@@ -46,7 +46,10 @@ export interface TcpConnectionInfo {
   server: Endpoint;
   firstTs: number;
   firstPacket: number;
-  /** True when the capture holds the connection's SYN (so the stream starts at its first byte). */
+  /**
+   * True when the capture holds the connection's SYN or SYN-ACK (so both streams start at their first
+   * byte: the SYN-ACK acknowledges the client's ISN).
+   */
   sawSyn: boolean;
 }
 
@@ -58,4 +61,12 @@ export interface TcpConnectionSink {
   onSegment?(segment: Segment, direction: Direction): void;
   /** The connection is over (both FINs, an RST, or the end of the capture); no more calls follow. */
   onEnd(ts: number): void;
+}
+
+export interface TcpTrackerOptions {
+  /**
+   * Most out-of-order bytes held per direction while waiting for a hole to be filled (default 16 MiB).
+   * Past it the hole is declared a gap and the held bytes are delivered.
+   */
+  maxBufferBytes?: number;
 }

@@ -1,0 +1,241 @@
+import { TcpFlag, type Endpoint, type Segment } from '../packet/types.js';
+import { roleFromPayload } from './client.js';
+import { ByteStream, type Cause, type StreamOutput } from './stream.js';
+import type { Direction, TcpConnectionInfo, TcpConnectionSink, TcpEvent, TcpEventType } from './types.js';
+
+/** 0 is the side that sent the connection's first captured packet, 1 the other one. */
+export type Side = 0 | 1;
+
+/** A downstream call held back until the client is known. */
+type Held =
+  | { kind: 'segment'; side: Side; segment: Segment }
+  | { kind: 'event'; side: Side; type: TcpEventType; cause: Cause; bytesMissing: number | undefined }
+  | { kind: 'chunk'; side: Side; data: Buffer; offset: number; ts: number; packet: number };
+
+/** How many segments may arrive before the client is known; then the port rule decides. */
+const HOLD_SEGMENTS = 64;
+
+interface SideState {
+  endpoint: Endpoint;
+  stream: ByteStream;
+  /**
+   * Wireshark's base_seq: the ISN from this side's SYN, else its first sequence number minus one, else
+   * the peer's first acknowledgement number minus one. Null until known.
+   */
+  baseSeq: number | null;
+  finSeen: boolean;
+}
+
+const other = (side: Side): Side => (side === 0 ? 1 : 0);
+const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.ip === b.ip;
+
+/** One TCP connection: both directions reassembled, TCP events, the sink's calls in capture order. */
+export class Connection {
+  private readonly sides: [SideState, SideState];
+  private clientSide: Side | null = null;
+  private sink: TcpConnectionSink | null = null;
+  private held: Held[] = [];
+  private heldSegments = 0;
+  private sawSyn = false;
+  private synSent = false;
+  /** The first SYN-ACK: who sent it and its ISN, to recognise the ACK that completes the handshake. */
+  private synAck: { side: Side; seq: number } | null = null;
+  private established = false;
+  private readonly firstTs: number;
+  private readonly firstPacket: number;
+  private last: Cause;
+  private ended = false;
+
+  constructor(
+    readonly id: number,
+    /** The table key, kept so that the tracker can drop the connection once it has ended. */
+    readonly key: string,
+    first: Segment,
+    private readonly onConnection: (info: TcpConnectionInfo) => TcpConnectionSink,
+    maxBufferBytes: number,
+  ) {
+    this.sides = [
+      { endpoint: first.src, stream: new ByteStream(this.streamOutput(0), maxBufferBytes), baseSeq: null, finSeen: false },
+      { endpoint: first.dst, stream: new ByteStream(this.streamOutput(1), maxBufferBytes), baseSeq: null, finSeen: false },
+    ];
+    this.firstTs = first.ts;
+    this.firstPacket = first.packet;
+    this.last = { ts: first.ts, packet: first.packet };
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Capture time of the connection's latest packet. */
+  get lastTs(): number {
+    return this.last.ts;
+  }
+
+  /**
+   * Whether `segment` opens a new connection on these ports rather than belonging to this one: a SYN
+   * whose ISN differs from the base sequence number its sender already has here (Wireshark's rule for
+   * tcp.stream, so ids agree with it; a SYN with the same ISN is a retransmission).
+   */
+  startsNewConnection(segment: Segment): boolean {
+    if ((segment.flags & (TcpFlag.SYN | TcpFlag.ACK)) !== TcpFlag.SYN) return false;
+    const baseSeq = this.sides[this.sideOf(segment)].baseSeq;
+    return baseSeq !== null && baseSeq !== segment.seq;
+  }
+
+  push(segment: Segment): void {
+    this.last = { ts: segment.ts, packet: segment.packet };
+    if (this.ended) return; // late packets of a closed connection: nobody listens any more
+    const side = this.sideOf(segment);
+    this.noteBaseSeq(segment, side);
+    if (segment.flags & TcpFlag.SYN) this.sawSyn = true;
+    if (this.clientSide === null) this.decideFrom(segment, side);
+    this.process(segment, side);
+    if (this.clientSide === null && ++this.heldSegments >= HOLD_SEGMENTS) this.decide(this.clientByPorts());
+  }
+
+  /** End of capture: whatever is still open ends here, its holes declared as gaps. */
+  finish(): void {
+    if (!this.ended) this.end(this.last);
+  }
+
+  private sideOf(segment: Segment): Side {
+    return sameEndpoint(segment.src, this.sides[0].endpoint) ? 0 : 1;
+  }
+
+  private noteBaseSeq(segment: Segment, side: Side): void {
+    const own = this.sides[side];
+    if (own.baseSeq === null) own.baseSeq = segment.flags & TcpFlag.SYN ? segment.seq : (segment.seq - 1) >>> 0;
+    const peer = this.sides[other(side)];
+    if (peer.baseSeq === null && segment.flags & TcpFlag.ACK) peer.baseSeq = (segment.ack - 1) >>> 0;
+  }
+
+  /** The client is the SYN sender; without a SYN, the first payload tells (see roleFromPayload). */
+  private decideFrom(segment: Segment, side: Side): void {
+    const flags = segment.flags;
+    if (flags & TcpFlag.SYN) {
+      this.decide(flags & TcpFlag.ACK ? other(side) : side);
+      return;
+    }
+    if (flags & TcpFlag.RST || segment.payloadLength === 0 || segment.payload.length === 0) return;
+    const role = roleFromPayload(segment.payload);
+    this.decide(role === 'client' ? side : role === 'server' ? other(side) : this.clientByPorts());
+  }
+
+  /** No better clue: the higher port is the client's (ephemeral ports are high); on a tie, the first sender. */
+  private clientByPorts(): Side {
+    return this.sides[1].endpoint.port > this.sides[0].endpoint.port ? 1 : 0;
+  }
+
+  private decide(client: Side): void {
+    this.clientSide = client;
+    this.sink = this.onConnection({
+      id: this.id,
+      client: this.sides[client].endpoint,
+      server: this.sides[other(client)].endpoint,
+      firstTs: this.firstTs,
+      firstPacket: this.firstPacket,
+      sawSyn: this.sawSyn,
+    });
+    const held = this.held;
+    this.held = [];
+    for (const call of held) {
+      if (call.kind === 'segment') this.emitSegment(call.segment, call.side);
+      else if (call.kind === 'chunk') this.emitChunk(call.side, call.data, call.offset, call.ts, call.packet);
+      else this.emitEvent(call.type, call.side, call.cause, call.bytesMissing);
+    }
+  }
+
+  private process(segment: Segment, side: Side): void {
+    const cause: Cause = { ts: segment.ts, packet: segment.packet };
+    const own = this.sides[side];
+    const peer = this.sides[other(side)];
+    const flags = segment.flags;
+    this.emitSegment(segment, side);
+
+    if (flags & TcpFlag.SYN) {
+      if (flags & TcpFlag.ACK) {
+        if (this.synAck === null) {
+          this.synAck = { side, seq: segment.seq };
+          this.emitEvent('tcp-syn-ack', side, cause);
+        }
+        // RFC 9293 §3.5: the SYN-ACK acknowledges the client's ISN, which fixes where its data starts.
+        peer.stream.syn((segment.ack - 1) >>> 0);
+      } else if (!this.synSent) {
+        this.synSent = true;
+        this.emitEvent('tcp-syn', side, cause);
+      }
+      own.stream.syn(segment.seq);
+    } else if (
+      (flags & (TcpFlag.ACK | TcpFlag.RST)) === TcpFlag.ACK &&
+      !this.established &&
+      this.synAck !== null &&
+      side !== this.synAck.side &&
+      segment.ack === ((this.synAck.seq + 1) >>> 0)
+    ) {
+      this.established = true;
+      this.emitEvent('tcp-established', side, cause);
+    }
+
+    // RFC 9293 §3.5.3: an RST may carry diagnostic text, which is not stream data.
+    if (!(flags & TcpFlag.RST)) {
+      // RFC 9293 §3.4: the SYN occupies the first sequence number; data in a SYN starts after it.
+      const dataSeq = flags & TcpFlag.SYN ? (segment.seq + 1) >>> 0 : segment.seq;
+      own.stream.segment(dataSeq, segment.payload, segment.payloadLength, (flags & TcpFlag.FIN) !== 0, cause);
+    }
+    if (flags & TcpFlag.ACK) peer.stream.acked(segment.ack, cause);
+
+    if (flags & TcpFlag.FIN && !own.finSeen) {
+      own.finSeen = true;
+      this.emitEvent('tcp-fin', side, cause);
+    }
+    if (flags & TcpFlag.RST) {
+      this.emitEvent('tcp-rst', side, cause);
+      this.end(cause);
+    } else if (own.stream.closed && peer.stream.closed) {
+      this.end(cause);
+    }
+  }
+
+  private end(cause: Cause): void {
+    this.sides[0].stream.end(cause);
+    this.sides[1].stream.end(cause);
+    if (this.clientSide === null) this.decide(this.clientByPorts());
+    (this.sink as TcpConnectionSink).onEnd(cause.ts);
+    this.ended = true;
+    this.sink = null; // what downstream keeps is its own business; this tombstone holds nothing of it
+  }
+
+  private direction(side: Side): Direction {
+    return side === this.clientSide ? 'client' : 'server';
+  }
+
+  private streamOutput(side: Side): StreamOutput {
+    return {
+      chunk: (data, offset, ts, packet) => this.emitChunk(side, data, offset, ts, packet),
+      gap: (bytesMissing, ts, packet) => this.emitEvent('gap', side, { ts, packet }, bytesMissing),
+    };
+  }
+
+  // Until the client is known, calls are held; what they reference outlives the packet, so it is copied.
+
+  private emitSegment(segment: Segment, side: Side): void {
+    if (this.sink !== null) this.sink.onSegment?.(segment, this.direction(side));
+    else this.held.push({ kind: 'segment', side, segment: { ...segment, payload: Buffer.from(segment.payload) } });
+  }
+
+  private emitChunk(side: Side, data: Buffer, offset: number, ts: number, packet: number): void {
+    if (this.sink !== null) this.sink.onChunk({ direction: this.direction(side), data, offset, ts, packet });
+    else this.held.push({ kind: 'chunk', side, data: Buffer.from(data), offset, ts, packet });
+  }
+
+  private emitEvent(type: TcpEventType, side: Side, cause: Cause, bytesMissing?: number): void {
+    if (this.sink === null) {
+      this.held.push({ kind: 'event', side, type, cause, bytesMissing });
+      return;
+    }
+    const event: TcpEvent = { type, direction: this.direction(side), ts: cause.ts, packet: cause.packet };
+    if (bytesMissing !== undefined) event.bytesMissing = bytesMissing;
+    this.sink.onEvent(event);
+  }
+}
