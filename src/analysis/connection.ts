@@ -172,6 +172,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     const model: FrameModel = {
       index,
       ts: frame.ts,
+      packet: frame.packet,
       direction: frame.direction,
       fin: frame.fin,
       rsv: frame.rsv,

@@ -26,6 +26,8 @@ export interface HandshakeModel {
 export interface FrameModel {
   index: number;
   ts: number;
+  /** The packet that completed the frame. */
+  packet: number;
   direction: Direction;
   fin: boolean;
   rsv: number;

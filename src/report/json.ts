@@ -26,10 +26,9 @@ function previewLimit(mode: PayloadMode): number | null {
 
 function frameJson(frame: FrameModel, mode: PayloadMode): FrameJson {
   const { payload, payloadTruncated, lengthEncoding, close, packets, ...header } = frame;
-  const json: FrameJson = { ...header };
+  const json: FrameJson = { ...header, packets };
   if (mode !== 'none') json.payload = encodePayload(payload, payloadTruncated, previewLimit(mode));
   if (close) json.close = close;
-  json.packets = packets;
   return json;
 }
 
