@@ -45,3 +45,42 @@ export function formatIPv6(data: Buffer, at: number): string {
   }
   return text;
 }
+
+// The same few addresses recur packet after packet (the ends of the connections captured), and
+// formatting one costs more than decoding the rest of the packet; so the texts of recent addresses are
+// kept in small direct-mapped tables, keyed by the address's 32-bit words. A slot whose text is '' is empty.
+const SLOTS = 256;
+const ipv4Keys = new Uint32Array(SLOTS);
+const ipv4Texts = new Array<string>(SLOTS).fill('');
+const ipv6Keys = new Uint32Array(SLOTS * 4);
+const ipv6Texts = new Array<string>(SLOTS).fill('');
+const GOLDEN = 0x9e3779b1;
+
+/** formatIPv4, remembering recent answers. */
+export function ipv4Text(data: Buffer, at: number): string {
+  const key = data.readUInt32BE(at);
+  const slot = Math.imul(key, GOLDEN) >>> 24;
+  if (ipv4Keys[slot] !== key || ipv4Texts[slot] === '') {
+    ipv4Keys[slot] = key;
+    ipv4Texts[slot] = formatIPv4(data, at);
+  }
+  return ipv4Texts[slot];
+}
+
+/** formatIPv6, remembering recent answers. */
+export function ipv6Text(data: Buffer, at: number): string {
+  const a = data.readUInt32BE(at);
+  const b = data.readUInt32BE(at + 4);
+  const c = data.readUInt32BE(at + 8);
+  const d = data.readUInt32BE(at + 12);
+  const slot = Math.imul(Math.imul(Math.imul(a, GOLDEN) ^ b, GOLDEN) ^ c ^ Math.imul(d, GOLDEN), GOLDEN) >>> 24;
+  const k = slot * 4;
+  if (ipv6Keys[k] !== a || ipv6Keys[k + 1] !== b || ipv6Keys[k + 2] !== c || ipv6Keys[k + 3] !== d || ipv6Texts[slot] === '') {
+    ipv6Keys[k] = a;
+    ipv6Keys[k + 1] = b;
+    ipv6Keys[k + 2] = c;
+    ipv6Keys[k + 3] = d;
+    ipv6Texts[slot] = formatIPv6(data, at);
+  }
+  return ipv6Texts[slot];
+}

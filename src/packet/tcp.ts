@@ -1,5 +1,5 @@
 import type { Packet } from '../capture/types.js';
-import { formatIPv4, formatIPv6 } from './address.js';
+import { ipv4Text, ipv6Text } from './address.js';
 import type { NetworkLayer } from './ip.js';
 import type { Segment, SkipReason } from './types.js';
 
@@ -22,11 +22,11 @@ export function decodeTcp(packet: Packet, network: NetworkLayer): Segment | Skip
     packet: packet.number,
     ts: packet.ts,
     src: {
-      ip: ipv4 ? formatIPv4(data, network.srcOffset) : formatIPv6(data, network.srcOffset),
+      ip: ipv4 ? ipv4Text(data, network.srcOffset) : ipv6Text(data, network.srcOffset),
       port: data.readUInt16BE(at),
     },
     dst: {
-      ip: ipv4 ? formatIPv4(data, network.dstOffset) : formatIPv6(data, network.dstOffset),
+      ip: ipv4 ? ipv4Text(data, network.dstOffset) : ipv6Text(data, network.dstOffset),
       port: data.readUInt16BE(at + 2),
     },
     ipVersion: network.ipVersion,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatIPv4, formatIPv6 } from '../../src/packet/address.js';
+import { formatIPv4, formatIPv6, ipv4Text, ipv6Text } from '../../src/packet/address.js';
 
 function v6(hex: string): string {
   const data = Buffer.from('ff' + hex.replace(/[^0-9a-f]/gi, '') + 'ff', 'hex');
@@ -98,5 +98,33 @@ test('property: the text reads back to the same address, in canonical form', () 
       assert.ok(longestZeroRun(right) <= compressed, text);
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('the remembered texts are the formatted ones, through collisions and evictions', () => {
+  // The all-zero addresses first: their keys equal the tables' initial contents.
+  assert.equal(ipv4Text(Buffer.alloc(4), 0), '0.0.0.0');
+  assert.equal(ipv6Text(Buffer.alloc(16), 0), '::');
+  // Far more addresses than slots, each a variant of one address in a single 32-bit word (so colliding
+  // slots hold keys that differ in any one word), each looked up again soon after and much later.
+  const change = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 0xffffffff }));
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.array(change, { minLength: 400, maxLength: 600 }), (base, changes) => {
+      const addresses = changes.map(([word, value]) => {
+        const address = Buffer.from(base);
+        address.writeUInt32BE(value, 4 * word);
+        return address;
+      });
+      for (const round of [0, 1]) {
+        for (const [i, address] of addresses.entries()) {
+          const again = addresses[(i * 7 + round) % addresses.length];
+          assert.equal(ipv6Text(address, 0), formatIPv6(address, 0));
+          assert.equal(ipv4Text(address, 12), formatIPv4(address, 12));
+          assert.equal(ipv6Text(again, 0), formatIPv6(again, 0));
+          assert.equal(ipv4Text(again, 3), formatIPv4(again, 3));
+        }
+      }
+    }),
+    { numRuns: 50 },
   );
 });

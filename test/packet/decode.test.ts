@@ -354,18 +354,21 @@ describe('TCP', () => {
   });
 });
 
-/** One valid packet per link type and IP version, with the length of everything up to the TCP payload. */
-const SAMPLES: Array<{ name: string; linkType: number; ipVersion: 4 | 6; data: Buffer; headers: number }> = [
-  { name: 'Ethernet QinQ IPv4 with options', linkType: 1, ipVersion: 4, data: ethernet(0x0800, ipv4(tcp({ payload: HELLO, options: [3, 3, 7] }), { options: [1, 1, 1, 1] }), [0x88a8, 0x8100]), headers: 22 + 24 + 24 },
-  { name: 'Ethernet IPv6 with extension headers', linkType: 1, ipVersion: 6, data: ethernet(0x86dd, ipv6(Buffer.concat([extension(44, 16), fragmentHeader(6, 0, false), tcp({ payload: HELLO })]), { nextHeader: 0 })), headers: 14 + 40 + 24 + 20 },
-  { name: 'SLL IPv4', linkType: 113, ipVersion: 4, data: sll(0x0800, segmentV4()), headers: 16 + 40 },
-  { name: 'SLL2 IPv6', linkType: 276, ipVersion: 6, data: sll2(0x86dd, segmentV6()), headers: 20 + 60 },
-  { name: 'raw IPv4', linkType: 101, ipVersion: 4, data: segmentV4(), headers: 40 },
-  { name: 'raw IPv6', linkType: 12, ipVersion: 6, data: segmentV6(), headers: 60 },
-  { name: 'IPv4', linkType: 228, ipVersion: 4, data: segmentV4(), headers: 40 },
-  { name: 'IPv6', linkType: 229, ipVersion: 6, data: segmentV6(), headers: 60 },
-  { name: 'null big-endian IPv6', linkType: 0, ipVersion: 6, data: loopback(30, 'be', segmentV6()), headers: 64 },
-  { name: 'loop IPv4', linkType: 108, ipVersion: 4, data: loopback(2, 'be', segmentV4()), headers: 44 },
+/**
+ * One valid packet per link type and IP version, with the length of its link header (`link`) and of
+ * everything up to the TCP payload (`headers`).
+ */
+const SAMPLES: Array<{ name: string; linkType: number; ipVersion: 4 | 6; data: Buffer; link: number; headers: number }> = [
+  { name: 'Ethernet QinQ IPv4 with options', linkType: 1, ipVersion: 4, data: ethernet(0x0800, ipv4(tcp({ payload: HELLO, options: [3, 3, 7] }), { options: [1, 1, 1, 1] }), [0x88a8, 0x8100]), link: 22, headers: 22 + 24 + 24 },
+  { name: 'Ethernet IPv6 with extension headers', linkType: 1, ipVersion: 6, data: ethernet(0x86dd, ipv6(Buffer.concat([extension(44, 16), fragmentHeader(6, 0, false), tcp({ payload: HELLO })]), { nextHeader: 0 })), link: 14, headers: 14 + 40 + 24 + 20 },
+  { name: 'SLL IPv4', linkType: 113, ipVersion: 4, data: sll(0x0800, segmentV4()), link: 16, headers: 16 + 40 },
+  { name: 'SLL2 IPv6', linkType: 276, ipVersion: 6, data: sll2(0x86dd, segmentV6()), link: 20, headers: 20 + 60 },
+  { name: 'raw IPv4', linkType: 101, ipVersion: 4, data: segmentV4(), link: 0, headers: 40 },
+  { name: 'raw IPv6', linkType: 12, ipVersion: 6, data: segmentV6(), link: 0, headers: 60 },
+  { name: 'IPv4', linkType: 228, ipVersion: 4, data: segmentV4(), link: 0, headers: 40 },
+  { name: 'IPv6', linkType: 229, ipVersion: 6, data: segmentV6(), link: 0, headers: 60 },
+  { name: 'null big-endian IPv6', linkType: 0, ipVersion: 6, data: loopback(30, 'be', segmentV6()), link: 4, headers: 64 },
+  { name: 'loop IPv4', linkType: 108, ipVersion: 4, data: loopback(2, 'be', segmentV4()), link: 4, headers: 44 },
 ];
 
 describe('cut packets', () => {
@@ -403,12 +406,38 @@ describe('never throws', () => {
 
   test('on random bytes under every link type', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...linkTypes), fc.uint8Array({ maxLength: 120 }), fc.nat(200), (linkType, bytes, extra) => {
+      fc.property(fc.constantFrom(...linkTypes), fc.uint8Array({ maxLength: 120, size: 'max' }), fc.nat(200), (linkType, bytes, extra) => {
         const data = Buffer.from(bytes);
         assertWellFormed(packet(linkType, data, data.length + extra));
       }),
       { numRuns: 5000 },
     );
+  });
+
+  test('on random IP and TCP headers behind every link header', () => {
+    let segments = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SAMPLES),
+        fc.uint8Array({ maxLength: 160, size: 'max' }),
+        fc.constantFrom(6, 6, 0, 43, 44, 51, 60),
+        fc.nat(200),
+        (sample, bytes, next, extra) => {
+          const ip = Buffer.from(bytes);
+          // Enough of the header right for the walk to go on past it: the version, and TCP or an
+          // IPv6 extension header next.
+          if (ip.length > 0) ip[0] = (sample.ipVersion << 4) | (ip[0] & 0x0f);
+          if (sample.ipVersion === 4 && ip.length > 9) ip[9] = 6;
+          if (sample.ipVersion === 6 && ip.length > 6) ip[6] = next;
+          const data = Buffer.concat([sample.data.subarray(0, sample.link), ip]);
+          const p = packet(sample.linkType, data, data.length + extra);
+          assertWellFormed(p);
+          if (decodePacket(p).kind === 'segment') segments++;
+        },
+      ),
+      { numRuns: 10000 },
+    );
+    assert.ok(segments > 100, `only ${segments} random packets reached TCP`);
   });
 
   test('on valid packets with bytes overwritten and cut', () => {
