@@ -392,7 +392,7 @@ function main() {
     return connection;
   };
   const active = [];
-  for (let i = 0; i < concurrent; i++) active.push(open(Buffer.allocUnsafe(128 * 1024)));
+  for (let i = 0; i < Math.min(concurrent, connections); i++) active.push(open(Buffer.allocUnsafe(128 * 1024)));
 
   // Always step the connection whose next packet is due first: timestamps only ever increase.
   while (active.length > 0) {
