@@ -60,7 +60,7 @@ const GOLDEN = 0x9e3779b1;
 export function ipv4Text(data: Buffer, at: number): string {
   const key = data.readUInt32BE(at);
   const slot = Math.imul(key, GOLDEN) >>> 24;
-  if (ipv4Keys[slot] !== key || ipv4Texts[slot] === '') {
+  if (ipv4Texts[slot] === '' || ipv4Keys[slot] !== key) {
     ipv4Keys[slot] = key;
     ipv4Texts[slot] = formatIPv4(data, at);
   }
@@ -75,7 +75,9 @@ export function ipv6Text(data: Buffer, at: number): string {
   const d = data.readUInt32BE(at + 12);
   const slot = Math.imul(Math.imul(Math.imul(a, GOLDEN) ^ b, GOLDEN) ^ c ^ Math.imul(d, GOLDEN), GOLDEN) >>> 24;
   const k = slot * 4;
-  if (ipv6Keys[k] !== a || ipv6Keys[k + 1] !== b || ipv6Keys[k + 2] !== c || ipv6Keys[k + 3] !== d || ipv6Texts[slot] === '') {
+  const known =
+    ipv6Texts[slot] !== '' && ipv6Keys[k] === a && ipv6Keys[k + 1] === b && ipv6Keys[k + 2] === c && ipv6Keys[k + 3] === d;
+  if (!known) {
     ipv6Keys[k] = a;
     ipv6Keys[k + 1] = b;
     ipv6Keys[k + 2] = c;
