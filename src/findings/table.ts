@@ -51,6 +51,32 @@ export const FINDINGS = {
     severity: 'warning',
     meaning: 'The upgrade request got no response in the capture.',
   },
+  'http-malformed-head': {
+    severity: 'error',
+    meaning: 'An HTTP message head breaks the HTTP/1.1 syntax; the rest of that direction is not parsed as HTTP.',
+    reference: 'RFC 9112 §2',
+  },
+  'http-head-too-long': {
+    severity: 'warning',
+    meaning: 'An HTTP message head is longer than the head size limit; the rest of that direction is not parsed as HTTP.',
+  },
+  'http-malformed-body': {
+    severity: 'error',
+    meaning: 'An HTTP message body is framed wrongly (Content-Length, chunked coding); the rest of that direction is not parsed as HTTP.',
+    reference: 'RFC 9112 §6.3',
+  },
+  'http-gap': {
+    severity: 'warning',
+    meaning: 'Bytes missing from the capture hide where the next HTTP message starts; the rest of that direction is not parsed as HTTP.',
+  },
+  'http-early-data-overflow': {
+    severity: 'warning',
+    meaning: 'The client sent more bytes after an upgrade request than are held while waiting for the answer; they are handed on uninterpreted.',
+  },
+  'http-truncated': {
+    severity: 'warning',
+    meaning: 'The connection ended in the middle of an HTTP message.',
+  },
   // websocket
   'websocket-gap': {
     severity: 'warning',
