@@ -88,3 +88,84 @@ export interface CaptureModel {
 }
 
 export type { HeaderField };
+
+/**
+ * The connection's timeline (one ordered list joining TCP, HTTP and WebSocket events), and the answers built
+ * from it: how the connection closed, and whether heartbeats flowed. Report schema: docs/report.schema.json.
+ */
+export type TimelineEventType =
+  | 'tcp-syn'
+  | 'tcp-syn-ack'
+  | 'tcp-established'
+  | 'http-request'
+  | 'http-response'
+  | 'ws-open'
+  | 'ws-frame'
+  | 'ws-message'
+  | 'ping'
+  | 'pong'
+  | 'ws-close'
+  | 'keepalive'
+  | 'keepalive-ack'
+  | 'zero-window'
+  | 'zero-window-probe'
+  | 'retransmission'
+  | 'out-of-order'
+  | 'dup-ack'
+  | 'gap'
+  | 'tcp-fin'
+  | 'tcp-rst'
+  | 'idle';
+
+export interface TimelineEvent {
+  ts: number;
+  type: TimelineEventType;
+  /** The sender; null for events that belong to no side (idle). */
+  direction: Direction | null;
+  /** The packet the event comes from; null for derived events (idle). */
+  packet: number | null;
+  /** ws-frame, ping, pong, ws-close: FrameModel.index. */
+  frame?: number;
+  /** ws-message: MessageModel.index. */
+  message?: number;
+  /** http-request: method and target; http-response: status. */
+  method?: string;
+  target?: string;
+  status?: number;
+  /** ws-frame, ws-message, ping, pong: payload (message: body) length. */
+  length?: number;
+  /** gap: bytes never captured. */
+  bytesMissing?: number;
+  /** pong that answers a ping: time since that ping. */
+  rttMs?: number;
+  /** ws-close: the close code and reason. */
+  code?: number | null;
+  reason?: string;
+  /** idle: how long nothing but keepalives flowed. */
+  idleS?: number;
+}
+
+export interface CloseModel {
+  initiator: Direction | null;
+  clientCode: number | null;
+  serverCode: number | null;
+  reason: string;
+  /** RFC 6455 §7.1.4: both close frames, then the TCP connection ends with FIN. */
+  clean: boolean;
+  closeToReplyMs: number | null;
+  closeToTcpEndMs: number | null;
+  tcpEnd: 'fin' | 'rst' | 'open';
+  tcpEndBy: Direction | null;
+}
+
+export interface HeartbeatModel {
+  pings: number;
+  pongs: number;
+  unanswered: number;
+  rttMs: { min: number; median: number; max: number } | null;
+  pingIntervalS: { median: number; max: number } | null;
+  keepalives: number;
+  keepaliveIntervalS: { median: number; max: number } | null;
+  /** Longest time with no payload in either direction. */
+  longestIdleS: number;
+}
