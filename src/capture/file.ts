@@ -19,7 +19,6 @@ export class CaptureFile {
   error: CaptureError | null = null;
   private rawBytesReported = 0;
   private done = false;
-  private reader!: RecordReader;
 
   private constructor(
     readonly path: string,
@@ -29,11 +28,14 @@ export class CaptureFile {
     private readonly raw: ReadStream,
     private readonly stream: Readable,
     private readonly chunks: AsyncIterator<Buffer>,
-    /** Decompressed bytes read while sniffing the format, given to the reader first. */
+    /** The first (decompressed) bytes, read to identify the format: the reader gets them first. */
     private head: Buffer | null,
+    private readonly reader: RecordReader,
     /** Called with how many more bytes of the file on disk were read. */
     private readonly onRawBytes: (count: number) => void,
-  ) {}
+  ) {
+    this.reportRawBytes();
+  }
 
   /**
    * Opens `path` and identifies its format; resolves to the error instead when it is no capture or
@@ -46,7 +48,7 @@ export class CaptureFile {
     onRawBytes: (count: number) => void,
   ): Promise<CaptureFile | CaptureError> {
     let handle: FileHandle | undefined;
-    let file: CaptureFile | undefined;
+    let stream: Readable | undefined;
     try {
       handle = await open(path, 'r');
       const { size } = await handle.stat();
@@ -56,11 +58,21 @@ export class CaptureFile {
       const gzip = bytesRead >= 2 && magic[0] === GZIP_MAGIC[0] && magic[1] === GZIP_MAGIC[1];
       const raw = handle.createReadStream({ start: 0, highWaterMark: chunkBytes });
       handle = undefined; // the stream closes it
-      const stream = gzip ? pipeline(raw, createGunzip({ chunkSize: chunkBytes }), () => {}) : raw;
-      file = new CaptureFile(path, gzip, size, raw, stream, stream[Symbol.asyncIterator](), null, onRawBytes);
-      return await file.start(sink);
+      // pipeline() passes a read error of the file on to the gunzip stream, whose iterator throws it.
+      stream = gzip ? pipeline(raw, createGunzip({ chunkSize: chunkBytes }), () => {}) : raw;
+      const chunks = stream[Symbol.asyncIterator]();
+      const head = await readHead(path, chunks, gzip);
+      if (head instanceof CaptureError) {
+        stream.destroy();
+        return head;
+      }
+      // Not gzip: the file size tells up front when a record claims more bytes than remain.
+      const knownLength = gzip ? null : size;
+      const pcap = pcapMagic(head);
+      const reader = pcap ? new PcapReader(pcap, knownLength, sink) : new PcapngReader(knownLength, sink);
+      return new CaptureFile(path, gzip, size, raw, stream, chunks, head, reader, onRawBytes);
     } catch (error) {
-      file?.close();
+      stream?.destroy();
       return new CaptureError('unreadable', path, null, `${path}: cannot read: ${messageOf(error)}`);
     } finally {
       await handle?.close();
@@ -92,7 +104,7 @@ export class CaptureFile {
       try {
         next = await this.chunks.next();
       } catch (error) {
-        return this.stop(this.streamError(error));
+        return this.stop(streamError(this.path, error, this.reader.consumed));
       }
       this.reportRawBytes();
       if (next.done) {
@@ -118,37 +130,6 @@ export class CaptureFile {
     this.raw.destroy();
   }
 
-  /** For gzip, reads until the decompressed magic is there; then creates the format's reader. */
-  private async start(sink: RecordSink): Promise<CaptureFile | CaptureError> {
-    let head: Buffer = Buffer.alloc(0);
-    do {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await this.chunks.next();
-      } catch (error) {
-        this.close();
-        return this.streamError(error, 0);
-      }
-      if (next.done) break;
-      // Only when a first chunk is shorter than the magic is there anything to join.
-      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
-    } while (head.length < MAGIC_BYTES);
-    this.reportRawBytes();
-    const format = formatOf(head);
-    if (!format) {
-      this.close();
-      if (head.length === 0 && this.gzip) {
-        return new CaptureError('not-capture', this.path, 0, `${this.path}: gzip-compressed empty file, expected ${ACCEPTED}`);
-      }
-      return notCapture(this.path, head, this.gzip);
-    }
-    const knownLength = this.gzip ? null : this.size;
-    const magic = format === 'pcap' ? pcapMagic(head) : null;
-    this.reader = magic ? new PcapReader(magic, knownLength, sink) : new PcapngReader(knownLength, sink);
-    this.head = head;
-    return this;
-  }
-
   private stop(error: CaptureError | null): false {
     this.error = error;
     this.done = true;
@@ -169,24 +150,50 @@ export class CaptureFile {
       'damaged',
       this.path,
       error.offset,
-      `${this.path}: damaged at byte ${error.offset}${this.gzip ? ' of the decompressed capture' : ''}: ${error.message}`,
+      `${this.path}: damaged at byte ${error.offset}${this.gzip ? ' of the decompressed capture' : ''}: ` +
+        error.message,
     );
   }
+}
 
-  /** zlib errors mean the compressed data is cut or corrupt; any other stream error is a failed read. */
-  private streamError(error: unknown, at: number = this.reader.consumed): CaptureError {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (typeof code === 'string' && code.startsWith('Z_')) {
-      const what = code === 'Z_BUF_ERROR' ? 'cut short' : 'corrupt';
-      return new CaptureError(
-        'damaged',
-        this.path,
-        at,
-        `${this.path}: damaged at byte ${at} of the decompressed capture: gzip data ${what} (${messageOf(error)})`,
-      );
+/**
+ * Reads the first chunk (several only when a gzip stream starts with tiny ones) and checks that it
+ * starts with a pcap or pcapng magic.
+ */
+async function readHead(path: string, chunks: AsyncIterator<Buffer>, gzip: boolean): Promise<Buffer | CaptureError> {
+  let head: Buffer = Buffer.alloc(0);
+  do {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      return streamError(path, error, 0);
     }
-    return new CaptureError('unreadable', this.path, at, `${this.path}: cannot read at byte ${at}: ${messageOf(error)}`);
+    if (next.done) break;
+    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  } while (head.length < MAGIC_BYTES);
+  if (head.length === 0) {
+    return new CaptureError('not-capture', path, 0, `${path}: gzip-compressed empty file, expected ${ACCEPTED}`);
   }
+  if (head.length >= MAGIC_BYTES && (head.readUInt32BE(0) === PCAPNG_MAGIC || pcapMagic(head))) return head;
+  const bytes = head.subarray(0, MAGIC_BYTES).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  const what = gzip ? 'gzip-compressed, but the content is not a capture' : 'not a capture file';
+  return new CaptureError('not-capture', path, 0, `${path}: ${what} (starts with ${bytes}); expected ${ACCEPTED}`);
+}
+
+/** zlib errors mean the compressed data is cut or corrupt; any other stream error is a failed read. */
+function streamError(path: string, error: unknown, at: number): CaptureError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    const what = code === 'Z_BUF_ERROR' ? 'cut short' : 'corrupt';
+    return new CaptureError(
+      'damaged',
+      path,
+      at,
+      `${path}: damaged at byte ${at} of the decompressed capture: gzip data ${what} (${messageOf(error)})`,
+    );
+  }
+  return new CaptureError('unreadable', path, at, `${path}: cannot read at byte ${at}: ${messageOf(error)}`);
 }
 
 /** Packets and link types delivered from one file. */
@@ -206,18 +213,6 @@ export class Tally {
   get linkTypes(): number[] {
     return [...this.seen].sort((a, b) => a - b);
   }
-}
-
-function formatOf(head: Buffer): 'pcap' | 'pcapng' | null {
-  if (head.length < MAGIC_BYTES) return null;
-  if (head.readUInt32BE(0) === PCAPNG_MAGIC) return 'pcapng';
-  return pcapMagic(head) ? 'pcap' : null;
-}
-
-function notCapture(path: string, head: Buffer, gzip: boolean): CaptureError {
-  const bytes = head.subarray(0, MAGIC_BYTES).toString('hex').replace(/(..)(?!$)/g, '$1 ');
-  const what = gzip ? 'gzip-compressed, but the content is not a capture' : 'not a capture file';
-  return new CaptureError('not-capture', path, 0, `${path}: ${what} (starts with ${bytes}); expected ${ACCEPTED}`);
 }
 
 function messageOf(error: unknown): string {

@@ -2,7 +2,13 @@
 // reader), either of them gzip-compressed; several files are merged by timestamp.
 import { CaptureFile, Tally } from './file.js';
 import { MergeQueue, mergeByTime } from './merge.js';
-import { CaptureError, type CaptureReadResult, type CaptureSummary, type Packet, type ReadCapturesOptions } from './types.js';
+import {
+  CaptureError,
+  type CaptureReadResult,
+  type CaptureSummary,
+  type Packet,
+  type ReadCapturesOptions,
+} from './types.js';
 
 export * from './types.js';
 
@@ -47,7 +53,11 @@ export async function readCaptures(
 }
 
 /** One file, the common case: packets go straight from the format reader to `onPacket`. */
-async function readOne(path: string, onPacket: (packet: Packet) => void, progress: Progress): Promise<CaptureReadResult> {
+async function readOne(
+  path: string,
+  onPacket: (packet: Packet) => void,
+  progress: Progress,
+): Promise<CaptureReadResult> {
   const delivered = new Tally();
   const file = await CaptureFile.open(
     path,

@@ -124,10 +124,8 @@ export class PcapReader implements RecordReader {
     }
     const end = this.consumed + RECORD_HEADER_BYTES + captured;
     if (this.knownLength !== null && end > this.knownLength) {
-      throw new CaptureDamage(
-        this.consumed,
-        `packet record cut short: ${this.knownLength - this.consumed - RECORD_HEADER_BYTES} of ${captured} captured bytes`,
-      );
+      const present = this.knownLength - this.consumed - RECORD_HEADER_BYTES;
+      throw new CaptureDamage(this.consumed, `packet record cut short: ${present} of ${captured} captured bytes`);
     }
     this.pendingCapturedLength = captured;
   }

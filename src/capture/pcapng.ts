@@ -144,7 +144,8 @@ export class PcapngReader implements RecordReader {
     if (magic === BYTE_ORDER_MAGIC_SWAPPED) return true;
     throw new CaptureDamage(
       this.consumed,
-      `section header byte-order magic is 0x${magic.toString(16).padStart(8, '0')}, not 0x1a2b3c4d in either byte order`,
+      `section header byte-order magic is 0x${magic.toString(16).padStart(8, '0')}, ` +
+        'not 0x1a2b3c4d in either byte order',
     );
   }
 
@@ -163,7 +164,10 @@ export class PcapngReader implements RecordReader {
     }
     const minimum = MINIMUM_LENGTH[type];
     if (minimum !== undefined && length < minimum) {
-      throw new CaptureDamage(this.consumed, `block of type ${type} is ${length} bytes, below its ${minimum}-byte minimum`);
+      throw new CaptureDamage(
+        this.consumed,
+        `block of type ${type} is ${length} bytes, below its ${minimum}-byte minimum`,
+      );
     }
     switch (type) {
       case BlockType.SectionHeader:
