@@ -1,4 +1,5 @@
 import { TcpFlag, type Endpoint, type Segment } from '../packet/types.js';
+import { Analysis, SequenceAnalysis, analysisEvent } from './analysis.js';
 import { roleFromPayload } from './client.js';
 import { ByteStream, type Cause, type StreamOutput } from './stream.js';
 import type { Direction, TcpConnectionInfo, TcpConnectionSink, TcpEvent, TcpEventType } from './types.js';
@@ -32,6 +33,7 @@ const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port &&
 /** One TCP connection: both directions reassembled, TCP events, the sink's calls in capture order. */
 export class Connection {
   private readonly sides: [SideState, SideState];
+  private readonly analysis = new SequenceAnalysis();
   private clientSide: Side | null = null;
   private sink: TcpConnectionSink | null = null;
   private held: Held[] = [];
@@ -87,10 +89,11 @@ export class Connection {
     this.last = { ts: segment.ts, packet: segment.packet };
     if (this.ended) return; // late packets of a closed connection: nobody listens any more
     const side = this.sideOf(segment);
+    const repeatedSyn = (segment.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && this.sides[side].baseSeq === segment.seq;
     this.noteBaseSeq(segment, side);
     if (segment.flags & TcpFlag.SYN) this.sawSyn = true;
     if (this.clientSide === null) this.decideFrom(segment, side);
-    this.process(segment, side);
+    this.process(segment, side, repeatedSyn);
     if (this.clientSide === null && ++this.heldSegments >= HOLD_SEGMENTS) this.decide(this.clientByPorts());
   }
 
@@ -146,7 +149,7 @@ export class Connection {
     }
   }
 
-  private process(segment: Segment, side: Side): void {
+  private process(segment: Segment, side: Side, repeatedSyn: boolean): void {
     const cause: Cause = { ts: segment.ts, packet: segment.packet };
     const own = this.sides[side];
     const peer = this.sides[other(side)];
@@ -177,8 +180,13 @@ export class Connection {
       this.emitEvent('tcp-established', side, cause);
     }
 
-    // RFC 9293 §3.5.3: an RST may carry diagnostic text, which is not stream data.
-    if (!(flags & TcpFlag.RST)) {
+    const analysis = this.analysis.analyze(side, segment, repeatedSyn);
+    const label = analysisEvent(analysis);
+    if (label !== null) this.emitEvent(label, side, cause);
+
+    // RFC 9293 §3.5.3: an RST may carry diagnostic text, which is not stream data; nor is the garbage
+    // byte of a keep-alive (RFC 9293 §3.8.4), which repeats one already sent.
+    if (!(flags & TcpFlag.RST) && !(analysis & Analysis.KEEP_ALIVE)) {
       // RFC 9293 §3.4: the SYN occupies the first sequence number; data in a SYN starts after it.
       const dataSeq = flags & TcpFlag.SYN ? (segment.seq + 1) >>> 0 : segment.seq;
       own.stream.segment(dataSeq, segment.payload, segment.payloadLength, (flags & TcpFlag.FIN) !== 0, cause);

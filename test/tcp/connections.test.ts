@@ -292,7 +292,12 @@ test('a SYN with a new ISN on a closed 4-tuple starts a new connection; the same
       [1, 5],
     ],
   );
-  assert.deepEqual(events(calls, 0), ['tcp-syn:client@1', 'tcp-syn-ack:server@3', 'tcp-rst:client@4']);
+  assert.deepEqual(events(calls, 0), [
+    'tcp-syn:client@1',
+    'retransmission:client@2',
+    'tcp-syn-ack:server@3',
+    'tcp-rst:client@4',
+  ]);
   assert.deepEqual(events(calls, 1), ['tcp-syn:client@5', 'tcp-syn-ack:server@6']);
 });
 
