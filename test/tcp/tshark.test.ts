@@ -1,5 +1,6 @@
 // Wireshark as the reference: on real and crafted captures, every TCP packet must get the connection id
-// tshark gives it (tcp.stream) and the same analysis label (tcp.analysis.*), packet by packet.
+// tshark gives it (tcp.stream) and the same analysis label (tcp.analysis.*), packet by packet, and each
+// direction of each connection must reassemble to the bytes tshark's Follow TCP Stream shows.
 // fixtures/tcp/ holds captures made for this (see make_*.py and record_tcp.sh there); the other
 // captures of fixtures/ are real recordings of WebSocket sessions.
 import { test } from 'node:test';
@@ -52,13 +53,41 @@ function tsharkView(path: string): Map<number, string> {
   return view;
 }
 
-/** The same view from our tracker. */
-async function trackerView(path: string): Promise<Map<number, string>> {
+/** `"stream sender" -> hex of the bytes it sent`, from tshark's Follow TCP Stream of every stream. */
+function tsharkFollow(path: string, streams: number): Map<string, string> {
+  const follow = Array.from({ length: streams }, (_, id) => ['-z', `follow,tcp,raw,${id}`]).flat();
+  const run = spawnSync('tshark', ['-r', path, '-q', ...follow], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  assert.equal(run.status, 0, run.stderr);
+  const bytes = new Map<string, string>();
+  for (const block of run.stdout.split('Follow: tcp,raw\n').slice(1)) {
+    const [filter, node0, node1, ...data] = block.split('\n');
+    const stream = filter.replace('Filter: tcp.stream eq ', '');
+    const nodes = [node0, node1].map((node) => `${stream} ${node.replace(/^Node [01]: /, '').replace(/^\[(.*)\]/, '$1')}`);
+    for (const line of data) {
+      if (/^[0-9a-f]+$/.test(line)) bytes.set(nodes[0], (bytes.get(nodes[0]) ?? '') + line);
+      else if (/^\t[0-9a-f]+$/.test(line)) bytes.set(nodes[1], (bytes.get(nodes[1]) ?? '') + line.slice(1));
+    }
+  }
+  return bytes;
+}
+
+interface TrackerView {
+  packets: Map<number, string>;
+  bytes: Map<string, string>;
+}
+
+/** The same views from our tracker. */
+async function trackerView(path: string): Promise<TrackerView> {
   const streams = new Map<number, number>();
   const labels = new Map<number, string>();
-  const tracker = new TcpTracker(({ id }) => ({
+  const bytes = new Map<string, string>();
+  const tracker = new TcpTracker(({ id, client, server }) => ({
     onSegment: (segment) => streams.set(segment.packet, id),
-    onChunk: () => {},
+    onChunk: (chunk) => {
+      const { ip, port } = chunk.direction === 'client' ? client : server;
+      const key = `${id} ${ip}:${port}`;
+      bytes.set(key, (bytes.get(key) ?? '') + chunk.data.toString('hex'));
+    },
     onEvent: (event) => {
       if (!LABEL_TYPES.has(event.type)) return;
       assert.equal(labels.has(event.packet), false, `packet ${event.packet} labelled twice`);
@@ -72,9 +101,9 @@ async function trackerView(path: string): Promise<Map<number, string>> {
   });
   assert.equal(result.error, null);
   tracker.finish();
-  const view = new Map<number, string>();
-  for (const [packet, id] of streams) view.set(packet, `${id} ${labels.get(packet) ?? '-'}`);
-  return view;
+  const packets = new Map<number, string>();
+  for (const [packet, id] of streams) packets.set(packet, `${id} ${labels.get(packet) ?? '-'}`);
+  return { packets, bytes };
 }
 
 for (const path of captures) {
@@ -82,6 +111,9 @@ for (const path of captures) {
     const expected = tsharkView(path);
     const actual = await trackerView(path);
     assert.ok(expected.size > 0);
-    assert.deepEqual(actual, expected);
+    assert.deepEqual(actual.packets, expected);
+    const streams = new Set([...expected.values()].map((v) => v.split(' ')[0])).size;
+    assert.ok(actual.bytes.size > 0);
+    assert.deepEqual(actual.bytes, tsharkFollow(path, streams));
   });
 }
