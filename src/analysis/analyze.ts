@@ -12,7 +12,8 @@ export interface AnalyzeOptions {
   retainBytes: number | null;
   /** Largest message body decoded (default 64 MiB). */
   maxMessageBytes?: number;
-  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Called as the files are read; `found` counts packets read and TCP connections seen so far. */
+  onProgress?: (bytesRead: number, totalBytes: number, found: { packets: number; connections: number }) => void;
 }
 
 export interface AnalysisResult {
@@ -71,10 +72,13 @@ export async function analyzeCaptures(files: string[], options: AnalyzeOptions):
   });
   const skips = new Map<FindingCode, SkipCount>();
   let snaplenCut: SkipCount | null = null;
+  let packets = 0;
+  const { onProgress } = options;
 
   const read = await readCaptures(
     files,
     (packet) => {
+      packets = packet.number;
       const decoded = decodePacket(packet);
       if (decoded.kind === 'skipped') {
         const code = SKIP_FINDINGS[decoded.reason];
@@ -88,7 +92,7 @@ export async function analyzeCaptures(files: string[], options: AnalyzeOptions):
       }
       tracker.push(segment);
     },
-    { onProgress: options.onProgress },
+    { onProgress: onProgress && ((bytesRead, totalBytes) => onProgress(bytesRead, totalBytes, { packets, connections: connections.length })) },
   );
   tracker.finish();
   connections.sort((a, b) => a.id - b.id);
