@@ -1,8 +1,8 @@
 // Who opened a connection whose SYN was not captured, guessed from the first payload.
 
 /** Request methods of RFC 9110 §9.3 and PATCH (RFC 5789), each with the space that ends the token. */
-const REQUEST_STARTS = ['GET ', 'HEAD ', 'POST ', 'PUT ', 'DELETE ', 'CONNECT ', 'OPTIONS ', 'TRACE ', 'PATCH '].map((m) =>
-  Buffer.from(m, 'latin1'),
+const REQUEST_STARTS = ['GET ', 'HEAD ', 'POST ', 'PUT ', 'DELETE ', 'CONNECT ', 'OPTIONS ', 'TRACE ', 'PATCH '].map(
+  (method) => Buffer.from(method, 'latin1'),
 );
 /** RFC 9112 §4: a status line starts with the HTTP version. */
 const RESPONSE_START = Buffer.from('HTTP/', 'latin1');

@@ -45,7 +45,8 @@ export class Connection {
   private established = false;
   private readonly firstTs: number;
   private readonly firstPacket: number;
-  private last: Cause;
+  private lastTs = 0;
+  private lastPacket = 0;
   private ended = false;
 
   constructor(
@@ -56,13 +57,15 @@ export class Connection {
     private readonly onConnection: (info: TcpConnectionInfo) => TcpConnectionSink,
     maxBufferBytes: number,
   ) {
-    this.sides = [
-      { endpoint: first.src, stream: new ByteStream(this.streamOutput(0), maxBufferBytes), baseSeq: null, finSeen: false },
-      { endpoint: first.dst, stream: new ByteStream(this.streamOutput(1), maxBufferBytes), baseSeq: null, finSeen: false },
-    ];
+    const side = (endpoint: Endpoint, index: Side): SideState => ({
+      endpoint,
+      stream: new ByteStream(this.streamOutput(index), maxBufferBytes),
+      baseSeq: null,
+      finSeen: false,
+    });
+    this.sides = [side(first.src, 0), side(first.dst, 1)];
     this.firstTs = first.ts;
     this.firstPacket = first.packet;
-    this.last = { ts: first.ts, packet: first.packet };
   }
 
   get isEnded(): boolean {
@@ -70,8 +73,8 @@ export class Connection {
   }
 
   /** Capture time of the connection's latest packet. */
-  get lastTs(): number {
-    return this.last.ts;
+  get lastSeen(): number {
+    return this.lastTs;
   }
 
   /**
@@ -86,10 +89,12 @@ export class Connection {
   }
 
   push(segment: Segment): void {
-    this.last = { ts: segment.ts, packet: segment.packet };
+    this.lastTs = segment.ts;
+    this.lastPacket = segment.packet;
     if (this.ended) return; // late packets of a closed connection: nobody listens any more
     const side = this.sideOf(segment);
-    const repeatedSyn = (segment.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && this.sides[side].baseSeq === segment.seq;
+    const repeatedSyn =
+      (segment.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && this.sides[side].baseSeq === segment.seq;
     this.noteBaseSeq(segment, side);
     if (segment.flags & TcpFlag.SYN) this.sawSyn = true;
     if (this.clientSide === null) this.decideFrom(segment, side);
@@ -99,7 +104,7 @@ export class Connection {
 
   /** End of capture: whatever is still open ends here, its holes declared as gaps. */
   finish(): void {
-    if (!this.ended) this.end(this.last);
+    if (!this.ended) this.end({ ts: this.lastTs, packet: this.lastPacket });
   }
 
   private sideOf(segment: Segment): Side {

@@ -95,9 +95,7 @@ export class ByteStream {
     this.hold(start, captured, payload, cause);
     this.hold(captured, end, null, cause);
     this.drain();
-    while (this.pending.length > 0 && (this.pendingBytes > this.maxBufferBytes || this.pending.length > MAX_PENDING_PIECES)) {
-      this.skipTo(this.pending[0].start, cause);
-    }
+    while (this.overflowing()) this.skipTo(this.pending[0].start, cause);
   }
 
   /** The peer acknowledged up to `ack`: whatever it received that was never captured is a gap. */
@@ -116,6 +114,10 @@ export class ByteStream {
   end(cause: Cause): void {
     while (this.pending.length > 0) this.skipTo(this.pending[0].start, cause);
     if (this.finOffset !== null && this.finOffset > this.next) this.skipTo(this.finOffset, cause);
+  }
+
+  private overflowing(): boolean {
+    return this.pending.length > MAX_PENDING_PIECES || (this.pending.length > 0 && this.pendingBytes > this.maxBufferBytes);
   }
 
   /** Stream offset of a sequence number, unwrapped around the next expected byte. */
@@ -140,9 +142,10 @@ export class ByteStream {
     }
   }
 
-  private insert(i: number, from: number, to: number, payloadStart: number, payload: Buffer | null, cause: Cause): void {
+  /** Holds [from, to) of a segment whose payload starts at stream offset `at`. */
+  private insert(i: number, from: number, to: number, at: number, payload: Buffer | null, cause: Cause): void {
     // Held bytes outlive the packet, whose buffer belongs to the capture reader: copy them.
-    const data = payload === null ? null : Buffer.from(payload.subarray(from - payloadStart, to - payloadStart));
+    const data = payload === null ? null : Buffer.from(payload.subarray(from - at, to - at));
     this.pending.splice(i, 0, { start: from, end: to, data, ts: cause.ts, packet: cause.packet });
     if (data !== null) this.pendingBytes += data.length;
   }

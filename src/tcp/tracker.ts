@@ -64,7 +64,7 @@ export class TcpTracker {
   private forgetClosed(now: number): void {
     while (this.closedHead < this.closed.length) {
       const connection = this.closed[this.closedHead];
-      if (connection.lastTs > now - CLOSED_LINGER_SECONDS) break;
+      if (connection.lastSeen > now - CLOSED_LINGER_SECONDS) break;
       this.closedHead++;
       if (this.connections.get(connection.key) === connection) this.connections.delete(connection.key);
     }

@@ -153,6 +153,16 @@ test('a gap is declared when held out-of-order bytes exceed maxBufferBytes', () 
   assert.deepEqual(chunks(calls, 'client'), ['10:klmn@4', '14:opqr@5', '20:u@6']);
 });
 
+test('a flood of tiny out-of-order pieces is capped too (65,536 held pieces)', () => {
+  const { tracker, calls } = recordingTracker();
+  const wire = new Wire();
+  feed(tracker, handshake(wire, 0, 0));
+  // One byte every other offset: each one is held on its own, behind its own 1-byte hole.
+  for (let i = 1; i <= 65_537; i++) tracker.push(wire.seg('c', { seq: 1 + 2 * i, ack: 1, data: 'x', dt: 0 }));
+  assert.deepEqual(events(calls).filter((e) => e.startsWith('gap')), ['gap:client@65540+2']);
+  assert.deepEqual(chunks(calls, 'client'), ['2:x@4']);
+});
+
 test('held bytes behind a hole are delivered at the end of the capture, the hole as a gap', () => {
   const { tracker, calls } = recordingTracker();
   const wire = new Wire();
