@@ -3,10 +3,12 @@ import type { Endpoint } from '../analysis/index.js';
 
 /**
  * Neutralizes everything in capture-derived text that a terminal would interpret: C0 controls (ESC starts
- * escape sequences), DEL, C1 controls (0x9b is a one-byte CSI), and the bidi overrides that can make text read
- * differently from what it is. They are shown as visible escapes instead (`\x1b`, `\n`, `\u202e`).
+ * escape sequences), DEL, C1 controls (0x9b is a one-byte CSI), the bidi controls that can make text read
+ * differently from what it is (embeddings, overrides, isolates, and the LRM/RLM/ALM marks), and the Unicode
+ * line and paragraph separators some terminals break lines at. They are shown as visible escapes instead
+ * (`\x1b`, `\n`, `\u202e`).
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function visibleEscape(char: string): string {
   switch (char) {

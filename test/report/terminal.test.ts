@@ -8,6 +8,8 @@ test('escape sequences and control characters are made visible, never passed thr
   assert.equal(sanitizeForTerminal('\x00\x07\x7f'), '\\x00\\x07\\x7f');
   assert.equal(sanitizeForTerminal('\u009b31m'), '\\x9b31m', 'C1 CSI');
   assert.equal(sanitizeForTerminal('abc\u202edef'), 'abc\\u202edef', 'bidi override');
+  assert.equal(sanitizeForTerminal('a\u2066b\u2069c\u200fd\u061ce'), 'a\\u2066b\\u2069c\\u200fd\\u061ce', 'bidi isolates and marks');
+  assert.equal(sanitizeForTerminal('one\u2028two\u2029'), 'one\\u2028two\\u2029', 'line and paragraph separators');
   assert.equal(sanitizeForTerminal('plain €'), 'plain €');
 });
 
