@@ -12,6 +12,8 @@ export interface AnalyzeOptions {
   retainBytes: number | null;
   /** Largest message body decoded (default 64 MiB). */
   maxMessageBytes?: number;
+  /** Out-of-order TCP bytes held per connection direction before the hole is declared a gap (default 16 MiB). */
+  maxBufferBytes?: number;
   /** Called as the files are read; `found` counts packets read and TCP connections seen so far. */
   onProgress?: (bytesRead: number, totalBytes: number, found: { packets: number; connections: number }) => void;
 }
@@ -22,7 +24,8 @@ export interface AnalysisResult {
   error: CaptureError | null;
 }
 
-const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /** Skipped packets that deserve a capture-level finding; the others (not TCP, not IP) are simply not ours. */
 const SKIP_FINDINGS: Partial<Record<SkipReason, FindingCode>> = {
@@ -45,10 +48,8 @@ function captureFindings(skips: Map<FindingCode, SkipCount>, snaplenCut: SkipCou
     const { count, firstPacket, ts } = snaplenCut;
     findings.push(finding('packet-cut-by-snaplen', `${count} TCP segment${count === 1 ? ' was' : 's were'} captured short (first: packet ${firstPacket}).`, { ts, packet: firstPacket }));
   }
-  if (error?.kind === 'damaged') {
-    const where = error.offset === null ? '' : ` at byte ${error.offset}`;
-    findings.push(finding('capture-damaged', `${error.file}${where}: ${error.message}`));
-  }
+  // The message already names the file and the byte offset.
+  if (error?.kind === 'damaged') findings.push(finding('capture-damaged', error.message));
   return findings;
 }
 
@@ -65,11 +66,14 @@ export async function analyzeCaptures(files: string[], options: AnalyzeOptions):
     retainBytes: options.retainBytes,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
   };
-  const tracker = new TcpTracker((info) => {
-    const analyzer = new ConnectionAnalyzer(info, connectionOptions);
-    connections.push(analyzer.model);
-    return analyzer;
-  });
+  const tracker = new TcpTracker(
+    (info) => {
+      const analyzer = new ConnectionAnalyzer(info, connectionOptions);
+      connections.push(analyzer.model);
+      return analyzer;
+    },
+    { maxBufferBytes: options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES },
+  );
   const skips = new Map<FindingCode, SkipCount>();
   let snaplenCut: SkipCount | null = null;
   let packets = 0;

@@ -1,4 +1,10 @@
-export { analyzeCaptures, type AnalyzeOptions, type AnalysisResult } from './analyze.js';
+export {
+  analyzeCaptures,
+  DEFAULT_MAX_BUFFER_BYTES,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type AnalyzeOptions,
+  type AnalysisResult,
+} from './analyze.js';
 export type * from './model.js';
 export type { Endpoint } from '../packet/types.js';
 export type { Direction } from '../tcp/types.js';

@@ -1,6 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { analyzeCaptures, type AnalysisResult, type AnalyzeOptions } from '../analysis/index.js';
+import {
+  analyzeCaptures,
+  DEFAULT_MAX_BUFFER_BYTES,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type AnalysisResult,
+  type AnalyzeOptions,
+} from '../analysis/index.js';
 import { buildReport, PREVIEW_BYTES, sanitizeForTerminal, type PayloadMode } from '../report/index.js';
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
@@ -22,6 +28,58 @@ const processOutput: Output = {
   stderr: (text) => process.stderr.write(text),
 };
 
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 };
+
+/** A byte count: digits with an optional binary unit (64M = 64 MiB). */
+function parseBytes(value: string): number {
+  const match = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+  const bytes = match ? Number(match[1]) * BYTE_UNITS[match[2].toLowerCase()] : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('expected a byte count such as 16777216, 16M or 512K');
+  return bytes;
+}
+
+/** The memory limits every analysing command takes (README, "Limits"). */
+interface LimitOptions {
+  maxBuffer: number;
+  maxMessageBytes: number;
+}
+
+function limitOptions(): Option[] {
+  return [
+    new Option('--max-buffer <bytes>', 'out-of-order TCP bytes held per connection direction before the hole is given up as a gap')
+      .argParser(parseBytes)
+      .default(DEFAULT_MAX_BUFFER_BYTES, '16M'),
+    new Option('--max-message-bytes <bytes>', 'largest message or frame payload decoded and inflated; the rest is counted, not kept')
+      .argParser(parseBytes)
+      .default(DEFAULT_MAX_MESSAGE_BYTES, '64M'),
+  ];
+}
+
+function analyzeOptions(retainBytes: number | null, limits: LimitOptions): AnalyzeOptions {
+  return { retainBytes, maxBufferBytes: limits.maxBuffer, maxMessageBytes: limits.maxMessageBytes };
+}
+
+function withLimits(command: Command): Command {
+  for (const option of limitOptions()) command.addOption(option);
+  return command;
+}
+
+/**
+ * Commander's own messages echo what was typed (an unknown command, a bad option value): shown line by line
+ * with the same neutralizing as capture text, so a file name full of escape sequences stays inert.
+ */
+function safeLines(text: string): string {
+  return text.split('\n').map(sanitizeForTerminal).join('\n');
+}
+
+/**
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and bidi overrides raw; a report printed to a
+ * terminal must not carry them either. Outside strings JSON is ASCII, so escaping them keeps the same document.
+ */
+function terminalSafeJson(json: string): string {
+  return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function parseConnectionId(value: string): number {
   const id = Number(value);
   if (!Number.isInteger(id) || id < 0) throw new InvalidArgumentError('expected a connection id (0, 1, 2, ...)');
@@ -33,8 +91,8 @@ async function analyze(files: string[], options: AnalyzeOptions, out: Output): P
   const result = await analyzeCaptures(files, options);
   const { error } = result;
   if (!error) return { result, exitCode: ExitCode.OK };
-  const where = error.offset === null ? '' : ` at byte ${error.offset}`;
-  out.stderr(`wsdissect: ${sanitizeForTerminal(error.file)}${where}: ${sanitizeForTerminal(error.message)}\n`);
+  // The message names the file and, for damage, the byte offset (capture/ writes it that way).
+  out.stderr(`wsdissect: ${sanitizeForTerminal(error.message)}\n`);
   return { result, exitCode: error.kind === 'damaged' ? ExitCode.DAMAGED : ExitCode.NOT_A_CAPTURE };
 }
 
@@ -43,37 +101,34 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
     .description('Analyze WebSocket traffic in pcap/pcapng captures (gzip-compressed too).')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
+    .configureOutput({ writeOut: (text) => out.stdout(safeLines(text)), writeErr: (text) => out.stderr(safeLines(text)) })
     .exitOverride();
 
   const allTcp = new Option('--all-tcp', 'list every TCP connection, not only WebSocket ones');
 
-  program
-    .command('summary', { isDefault: true })
+  withLimits(program.command('summary', { isDefault: true }))
     .description('one line per WebSocket connection: endpoints, URL, status, frames, messages, close codes, duration')
     .argument('<captures...>', 'capture files (pcap, pcapng, optionally gzip-compressed)')
     .addOption(allTcp)
-    .action(async (files: string[], opts: { allTcp?: boolean }) => {
-      const { result, exitCode } = await analyze(files, { retainBytes: 0 }, out);
+    .action(async (files: string[], opts: LimitOptions & { allTcp?: boolean }) => {
+      const { result, exitCode } = await analyze(files, analyzeOptions(0, opts), out);
       const listed = opts.allTcp ? result.model.connections : result.model.connections.filter((c) => c.isWebSocket);
       if (exitCode !== ExitCode.NOT_A_CAPTURE) out.stdout(formatSummary(result.model, listed) + '\n');
       setExitCode(exitCode);
     });
 
-  program
-    .command('frames')
+  withLimits(program.command('frames'))
     .description('one line per WebSocket frame, like a packet list')
     .argument('<captures...>', 'capture files')
     .option('--conn <id>', 'only this connection', parseConnectionId)
-    .action(async (files: string[], opts: { conn?: number }) => {
-      const { result, exitCode } = await analyze(files, { retainBytes: 240 }, out);
+    .action(async (files: string[], opts: LimitOptions & { conn?: number }) => {
+      const { result, exitCode } = await analyze(files, analyzeOptions(240, opts), out);
       const connections = result.model.connections.filter((c) => (opts.conn === undefined ? c.isWebSocket : c.id === opts.conn));
       if (exitCode !== ExitCode.NOT_A_CAPTURE) out.stdout(formatFrames(connections) + '\n');
       setExitCode(exitCode);
     });
 
-  program
-    .command('report')
+  withLimits(program.command('report'))
     .description('the JSON report (docs/report.schema.json)')
     .argument('<captures...>', 'capture files')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
@@ -81,12 +136,12 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
       new Option('--payload <mode>', 'payload bytes in the report').choices(['none', 'preview', 'full']).default('preview'),
     )
     .addOption(allTcp)
-    .action(async (files: string[], opts: { output?: string; payload: PayloadMode; allTcp?: boolean }) => {
+    .action(async (files: string[], opts: LimitOptions & { output?: string; payload: PayloadMode; allTcp?: boolean }) => {
       const retainBytes = opts.payload === 'full' ? null : opts.payload === 'preview' ? PREVIEW_BYTES : 0;
-      const { result, exitCode } = await analyze(files, { retainBytes }, out);
+      const { result, exitCode } = await analyze(files, analyzeOptions(retainBytes, opts), out);
       if (exitCode !== ExitCode.NOT_A_CAPTURE) {
         const report = buildReport(result.model, { payload: opts.payload, toolVersion: VERSION, allTcp: Boolean(opts.allTcp) });
-        const json = JSON.stringify(report, null, 2) + '\n';
+        const json = terminalSafeJson(JSON.stringify(report, null, 2)) + '\n';
         if (opts.output) writeFileSync(opts.output, json);
         else out.stdout(json);
       }
