@@ -1,0 +1,117 @@
+/**
+ * Terminal text layout for the UI: display widths, fitting and wrapping. Every string handed to these helpers
+ * is already terminal-safe (capture text goes through sanitizeForTerminal/payloadPreview first).
+ */
+
+/** East Asian wide and fullwidth ranges, and the emoji blocks terminals draw two cells wide. */
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe6f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f680 && cp <= 0x1f6ff) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x1fa70 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
+/** Terminal cells a code point takes: 0 for combining marks, 2 for wide characters, else 1. */
+function cellWidth(cp: number): number {
+  if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  return isWide(cp) ? 2 : 1;
+}
+
+export function textWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += cellWidth(char.codePointAt(0)!);
+  return width;
+}
+
+/** Cuts `text` to at most `width` cells, ending in '…' when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (textWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const w = cellWidth(char.codePointAt(0)!);
+    if (used + w > width - 1) break;
+    out += char;
+    used += w;
+  }
+  return out + '…';
+}
+
+/** Exactly `width` cells: cut with '…' or padded with spaces (on the left when `alignRight`). */
+export function fit(text: string, width: number, alignRight = false): string {
+  const cut = truncate(text, width);
+  const pad = ' '.repeat(Math.max(0, width - textWidth(cut)));
+  return alignRight ? pad + cut : cut + pad;
+}
+
+/** Breaks one line into pieces of at most `width` cells (hard wrap: payloads have no reliable word breaks). */
+export function wrap(text: string, width: number): string[] {
+  if (width <= 0) return [text];
+  const lines: string[] = [];
+  let line = '';
+  let used = 0;
+  for (const char of text) {
+    const w = cellWidth(char.codePointAt(0)!);
+    if (used + w > width) {
+      lines.push(line);
+      line = '';
+      used = 0;
+    }
+    line += char;
+    used += w;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Wraps `text` to `width` cells; lines after the first are indented two more cells than `indent`. */
+export function hangingWrap(text: string, width: number, indent = ''): string[] {
+  const [first] = wrap(text, Math.max(1, width - indent.length));
+  const rest = text.slice(first.length);
+  const lines = [indent + first];
+  if (rest) for (const piece of wrap(rest, Math.max(1, width - indent.length - 2))) lines.push(`${indent}  ${piece}`);
+  return lines;
+}
+
+/** Payload sizes: bytes up to 10 KiB, then KiB, MiB. */
+export function formatSize(bytes: number): string {
+  if (bytes < 10 * 1024) return `${bytes} B`;
+  if (bytes < 10 * 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** Counts with thousands separators, independent of the locale. */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A styled piece of a line; lines are arrays of spans so panes can colour parts of a row. */
+export interface Span {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  dim?: boolean;
+  inverse?: boolean;
+}
+
+export type Line = Span[];
+
+export function plain(text: string, style: Omit<Span, 'text'> = {}): Line {
+  return [{ text, ...style }];
+}
+
+/** The line in reverse video (the focused pane's cursor row); highlighted parts flip back, so they still stand out. */
+export function reversed(line: Line): Line {
+  return line.map((span) => ({ ...span, inverse: !span.inverse }));
+}
