@@ -106,6 +106,18 @@ export const FINDINGS = {
     meaning: 'A text message is not valid UTF-8; the receiver must fail the connection.',
     reference: 'RFC 6455 §5.6, §8.1',
   },
+  'inflate-failed': {
+    severity: 'warning',
+    meaning:
+      'A compressed message could not be inflated (often because the capture began after the compression window was built); its compressed bytes are shown instead.',
+    reference: 'RFC 7692 §7.2.2',
+  },
+  'inflate-limit-reached': {
+    severity: 'warning',
+    meaning:
+      'A compressed message inflates beyond the message size limit (possibly a decompression bomb); inflation stopped at the limit, so later messages that refer back to it cannot be inflated.',
+    reference: 'RFC 7692 §7.2.2',
+  },
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;

@@ -1,31 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameParser, MessageAssembler, type Frame, type Message } from '../../src/websocket/index.js';
-import type { FindingCode } from '../../src/findings/index.js';
-import { encodeFrame, hex, text, type FrameSpec } from './helpers.js';
+import { assemble as assembleWithMessages, hex, text, type AssembleOptions, type FrameSpec } from './helpers.js';
 
-interface Problem {
-  code: FindingCode;
-  frame: number;
-}
-
-/** Parses the encoded specs and feeds every frame to an assembler; problems name the frame's index. */
-function assemble(specs: FrameSpec[], options: { maxMessageBytes?: number; maxPayloadKeep?: number; finish?: boolean } = {}) {
-  const frames: Frame[] = [];
-  const messages: Message[] = [];
-  const problems: Problem[] = [];
-  const assembler = new MessageAssembler('server', {
-    maxMessageBytes: options.maxMessageBytes,
-    onMessage: (m) => messages.push(m),
-    onProblem: (code, _message, frame) => problems.push({ code, frame: frames.indexOf(frame) }),
-  });
-  const parser = new FrameParser('server', (f) => {
-    frames.push(f);
-    assembler.push(f);
-  }, { maxPayloadKeep: options.maxPayloadKeep });
-  parser.push(Buffer.concat(specs.map(encodeFrame)), 0, 1.5, 9);
-  if (options.finish) assembler.finish();
-  return { frames, messages, problems };
+/** Problems as [code, frame index] only: the wording is not part of the contract. */
+function assemble(specs: FrameSpec[], options?: AssembleOptions) {
+  const result = assembleWithMessages(specs, options);
+  return { ...result, problems: result.problems.map(({ code, frame }) => ({ code, frame })) };
 }
 
 describe('MessageAssembler', () => {
