@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   analyzeCaptures,
@@ -7,7 +7,14 @@ import {
   type AnalysisResult,
   type AnalyzeOptions,
 } from '../analysis/index.js';
-import { buildReport, PREVIEW_BYTES, sanitizeForTerminal, type PayloadMode } from '../report/index.js';
+import {
+  buildReport,
+  PREVIEW_BYTES,
+  sanitizeForTerminal,
+  writeJson,
+  type PayloadMode,
+  type ReportDocument,
+} from '../report/index.js';
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
 import { formatSummary } from './summary.js';
@@ -38,6 +45,18 @@ function parseBytes(value: string): number {
   return bytes;
 }
 
+/**
+ * A kept payload must still fit in one string as base64 (V8 strings stop near 2^29 characters) for the report
+ * with every payload byte.
+ */
+const MAX_MESSAGE_BYTES_CEILING = 256 << 20;
+
+function parseMessageBytes(value: string): number {
+  const bytes = parseBytes(value);
+  if (bytes > MAX_MESSAGE_BYTES_CEILING) throw new InvalidArgumentError('at most 256M');
+  return bytes;
+}
+
 /** The memory limits every analysing command takes (README, "Limits"). */
 interface LimitOptions {
   maxBuffer: number;
@@ -49,8 +68,8 @@ function limitOptions(): Option[] {
     new Option('--max-buffer <bytes>', 'out-of-order TCP bytes held per connection direction before the hole is given up as a gap')
       .argParser(parseBytes)
       .default(DEFAULT_MAX_BUFFER_BYTES, '16M'),
-    new Option('--max-message-bytes <bytes>', 'largest message or frame payload decoded and inflated; the rest is counted, not kept')
-      .argParser(parseBytes)
+    new Option('--max-message-bytes <bytes>', 'largest message or frame payload decoded and inflated (at most 256M); the rest is counted, not kept')
+      .argParser(parseMessageBytes)
       .default(DEFAULT_MAX_MESSAGE_BYTES, '64M'),
   ];
 }
@@ -78,6 +97,34 @@ function safeLines(text: string): string {
  */
 function terminalSafeJson(json: string): string {
   return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Report text is written in pieces of about this many characters. */
+const REPORT_PIECE_CHARS = 1 << 20;
+
+/**
+ * Writes the report to `file` or stdout piece by piece: with every payload byte it can be larger than one
+ * string may be, and it is never held whole.
+ */
+function writeReport(report: ReportDocument, file: string | undefined, out: Output): void {
+  const fd = file === undefined ? null : openSync(file, 'w');
+  let pending = '';
+  const flush = () => {
+    const safe = terminalSafeJson(pending);
+    pending = '';
+    if (fd === null) out.stdout(safe);
+    else writeSync(fd, safe);
+  };
+  try {
+    writeJson(report, (text) => {
+      pending += text;
+      if (pending.length >= REPORT_PIECE_CHARS) flush();
+    });
+    pending += '\n';
+    flush();
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 function parseConnectionId(value: string): number {
@@ -141,9 +188,7 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
       const { result, exitCode } = await analyze(files, analyzeOptions(retainBytes, opts), out);
       if (exitCode !== ExitCode.NOT_A_CAPTURE) {
         const report = buildReport(result.model, { payload: opts.payload, toolVersion: VERSION, allTcp: Boolean(opts.allTcp) });
-        const json = terminalSafeJson(JSON.stringify(report, null, 2)) + '\n';
-        if (opts.output) writeFileSync(opts.output, json);
-        else out.stdout(json);
+        writeReport(report, opts.output, out);
       }
       setExitCode(exitCode);
     });

@@ -1,6 +1,7 @@
 import type { CaptureModel, ConnectionModel, FrameModel, MessageModel } from '../analysis/index.js';
 import type { Finding } from '../findings/index.js';
 import { completeUtf8Prefix, encodePayload, PREVIEW_BYTES, type EncodedPayload, type PayloadMode } from './payload.js';
+import { lazyArray } from './stream.js';
 
 /** Version of the JSON report's shape (docs/report.schema.json). Bump only on incompatible changes. */
 export const SCHEMA_VERSION = 1;
@@ -69,8 +70,9 @@ function connectionJson(connection: ConnectionModel, mode: PayloadMode) {
       subprotocol: handshake.subprotocol,
       extensions: handshake.extensions,
     },
-    frames: connection.frames.map((frame) => frameJson(frame, mode)),
-    messages: connection.messages.map((message) => messageJson(message, mode)),
+    // Lazy: a report with every payload byte is written item by item (stream.ts).
+    frames: lazyArray(connection.frames, (frame) => frameJson(frame, mode)),
+    messages: lazyArray(connection.messages, (message) => messageJson(message, mode)),
     findings: connection.findings satisfies Finding[],
   };
 }
