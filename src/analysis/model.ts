@@ -1,5 +1,5 @@
 import type { Endpoint } from '../packet/types.js';
-import type { Direction } from '../tcp/types.js';
+import type { Direction, TcpEventType } from '../tcp/types.js';
 import type { HeaderField, HttpRequestHead, HttpResponseHead } from '../http/types.js';
 import type { OpcodeName } from '../websocket/types.js';
 import type { Finding } from '../findings/index.js';
@@ -59,6 +59,8 @@ export interface MessageModel {
   /** Message body kept (first `retainBytes` unless --payload full). */
   data: Buffer;
   truncated: boolean;
+  /** The whole body is a JSON object or array (payload-view.ts). */
+  json: boolean;
 }
 
 export interface ConnectionModel {
@@ -93,10 +95,9 @@ export type { HeaderField };
  * The connection's timeline (one ordered list joining TCP, HTTP and WebSocket events), and the answers built
  * from it: how the connection closed, and whether heartbeats flowed. Report schema: docs/report.schema.json.
  */
+/** TCP stage events keep their names; HTTP, WebSocket and derived (idle) events join them. */
 export type TimelineEventType =
-  | 'tcp-syn'
-  | 'tcp-syn-ack'
-  | 'tcp-established'
+  | TcpEventType
   | 'http-request'
   | 'http-response'
   | 'ws-open'
@@ -105,16 +106,6 @@ export type TimelineEventType =
   | 'ping'
   | 'pong'
   | 'ws-close'
-  | 'keepalive'
-  | 'keepalive-ack'
-  | 'zero-window'
-  | 'zero-window-probe'
-  | 'retransmission'
-  | 'out-of-order'
-  | 'dup-ack'
-  | 'gap'
-  | 'tcp-fin'
-  | 'tcp-rst'
   | 'idle';
 
 export interface TimelineEvent {
