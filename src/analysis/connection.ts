@@ -46,6 +46,8 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   readonly model: ConnectionModel;
   private readonly http: HttpUpgradeTracker;
   private readonly frameIndex = new WeakMap<Frame, number>();
+  /** Directions whose reassembly buffer overflowed (one finding each is enough). */
+  private readonly overflowed = new Set<Direction>();
   private sides: Record<Direction, WebSocketSide> | null = null;
 
   constructor(
@@ -88,6 +90,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   }
 
   onEvent(event: TcpEvent): void {
+    if (event.overflow) this.reportOverflow(event);
     if (event.type === 'gap') this.http.gap(event.direction, event.bytesMissing ?? 0, event.ts, event.packet);
   }
 
@@ -109,6 +112,16 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       }
     }
     this.sides = null;
+  }
+
+  private reportOverflow({ direction, ts, packet }: TcpEvent): void {
+    if (this.overflowed.has(direction)) return;
+    this.overflowed.add(direction);
+    this.report(
+      'tcp-buffer-limit-reached',
+      `Out-of-order bytes from the ${direction} outgrew the reassembly buffer (--max-buffer); the segment they waited for was given up as a gap.`,
+      { ts, packet },
+    );
   }
 
   private report(code: FindingCode, message: string, where: { ts?: number; packet?: number; frame?: number }): void {

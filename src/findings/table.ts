@@ -31,6 +31,12 @@ export const FINDINGS = {
     severity: 'warning',
     meaning: 'Packets with a link-layer type wsdissect does not decode were skipped.',
   },
+  // tcp
+  'tcp-buffer-limit-reached': {
+    severity: 'warning',
+    meaning:
+      'More out-of-order bytes waited for a missing segment than the reassembly buffer holds (--max-buffer); the missing bytes were declared a gap, so frames across it are lost.',
+  },
   // http
   'upgrade-refused': {
     severity: 'warning',

@@ -10,8 +10,14 @@ export type Side = 0 | 1;
 /** A downstream call held back until the client is known. */
 type Held =
   | { kind: 'segment'; side: Side; segment: Segment }
-  | { kind: 'event'; side: Side; type: TcpEventType; cause: Cause; bytesMissing: number | undefined }
+  | { kind: 'event'; side: Side; type: TcpEventType; cause: Cause; gap: GapDetail | undefined }
   | { kind: 'chunk'; side: Side; data: Buffer; offset: number; ts: number; packet: number };
+
+/** What a `gap` event says beyond its type. */
+interface GapDetail {
+  bytesMissing: number;
+  overflow: boolean;
+}
 
 /** How many segments may arrive before the client is known; then the port rule decides. */
 const HOLD_SEGMENTS = 64;
@@ -150,7 +156,7 @@ export class Connection {
     for (const call of held) {
       if (call.kind === 'segment') this.emitSegment(call.segment, call.side);
       else if (call.kind === 'chunk') this.emitChunk(call.side, call.data, call.offset, call.ts, call.packet);
-      else this.emitEvent(call.type, call.side, call.cause, call.bytesMissing);
+      else this.emitEvent(call.type, call.side, call.cause, call.gap);
     }
   }
 
@@ -226,7 +232,7 @@ export class Connection {
   private streamOutput(side: Side): StreamOutput {
     return {
       chunk: (data, offset, ts, packet) => this.emitChunk(side, data, offset, ts, packet),
-      gap: (bytesMissing, ts, packet) => this.emitEvent('gap', side, { ts, packet }, bytesMissing),
+      gap: (bytesMissing, ts, packet, overflow) => this.emitEvent('gap', side, { ts, packet }, { bytesMissing, overflow }),
     };
   }
 
@@ -242,13 +248,16 @@ export class Connection {
     else this.held.push({ kind: 'chunk', side, data: Buffer.from(data), offset, ts, packet });
   }
 
-  private emitEvent(type: TcpEventType, side: Side, cause: Cause, bytesMissing?: number): void {
+  private emitEvent(type: TcpEventType, side: Side, cause: Cause, gap?: GapDetail): void {
     if (this.sink === null) {
-      this.held.push({ kind: 'event', side, type, cause, bytesMissing });
+      this.held.push({ kind: 'event', side, type, cause, gap });
       return;
     }
     const event: TcpEvent = { type, direction: this.direction(side), ts: cause.ts, packet: cause.packet };
-    if (bytesMissing !== undefined) event.bytesMissing = bytesMissing;
+    if (gap !== undefined) {
+      event.bytesMissing = gap.bytesMissing;
+      if (gap.overflow) event.overflow = true;
+    }
     this.sink.onEvent(event);
   }
 }

@@ -1,7 +1,8 @@
 /** Where a direction's reassembled bytes and gaps go, in stream order. */
 export interface StreamOutput {
   chunk(data: Buffer, offset: number, ts: number, packet: number): void;
-  gap(bytesMissing: number, ts: number, packet: number): void;
+  /** `overflow`: the hole was given up because the bytes held behind it outgrew the buffer. */
+  gap(bytesMissing: number, ts: number, packet: number, overflow: boolean): void;
 }
 
 /** The packet on whose account something is declared (the ACK past a hole, the RST, the end of capture). */
@@ -87,7 +88,7 @@ export class ByteStream {
       }
       if (end > this.next) {
         // The snaplen cut the segment: the rest of it was on the wire but is not in the capture.
-        this.out.gap(end - this.next, cause.ts, cause.packet);
+        this.out.gap(end - this.next, cause.ts, cause.packet, false);
         this.next = end;
       }
       return;
@@ -95,7 +96,7 @@ export class ByteStream {
     this.hold(start, captured, payload, cause);
     this.hold(captured, end, null, cause);
     this.drain();
-    while (this.overflowing()) this.skipTo(this.pending[0].start, cause);
+    while (this.overflowing()) this.skipTo(this.pending[0].start, cause, true);
   }
 
   /** The peer acknowledged up to `ack`: whatever it received that was never captured is a gap. */
@@ -167,7 +168,7 @@ export class ByteStream {
     while (this.pending.length > 0 && this.pending[0].start === this.next) {
       const held = this.pending.shift() as Pending;
       if (held.data === null) {
-        this.out.gap(held.end - held.start, held.ts, held.packet);
+        this.out.gap(held.end - held.start, held.ts, held.packet, false);
       } else {
         this.pendingBytes -= held.data.length;
         this.out.chunk(held.data, held.start, held.ts, held.packet);
@@ -177,11 +178,11 @@ export class ByteStream {
   }
 
   /** Gives up on the bytes before `target` that were never seen, delivering held ones on the way. */
-  private skipTo(target: number, cause: Cause): void {
+  private skipTo(target: number, cause: Cause, overflow = false): void {
     while (this.next < target) {
       const first = this.pending[0];
       const holeEnd = first !== undefined && first.start < target ? first.start : target;
-      this.out.gap(holeEnd - this.next, cause.ts, cause.packet);
+      this.out.gap(holeEnd - this.next, cause.ts, cause.packet, overflow);
       this.next = holeEnd;
       this.drain();
     }

@@ -37,6 +37,11 @@ export interface TcpEvent {
   packet: number;
   /** For `gap`: how many bytes of the stream were never captured. */
   bytesMissing?: number;
+  /**
+   * For `gap`: true when the hole was given up because the bytes held behind it outgrew the reassembly buffer
+   * (maxBufferBytes, or too many held pieces), not because the peer acknowledged it or the connection ended.
+   */
+  overflow?: boolean;
 }
 
 export interface TcpConnectionInfo {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TcpTracker, type StreamChunk } from '../../src/tcp/index.js';
-import { ACK, FIN, RST, SYN, Wire, chunks, events, feed, handshake, infos, recordingTracker } from './builder.js';
+import { ACK, FIN, RST, SYN, Wire, chunks, events, feed, handshake, infos, recordingTracker, type Call } from './builder.js';
 
 test('handshake: syn, syn-ack and the ACK that establishes, with the client known from the SYN', () => {
   const { tracker, calls } = recordingTracker();
@@ -151,7 +151,13 @@ test('a gap is declared when held out-of-order bytes exceed maxBufferBytes', () 
   tracker.finish(); // the byte still held behind its hole
   assert.deepEqual(events(calls).filter((e) => e.startsWith('gap')), ['gap:client@6+10', 'gap:client@6+2']);
   assert.deepEqual(chunks(calls, 'client'), ['10:klmn@4', '14:opqr@5', '20:u@6']);
+  // Only the hole given up for the buffer's sake says so; the one declared at the end does not.
+  assert.deepEqual(gapOverflows(calls), [true, false]);
 });
+
+function gapOverflows(calls: Call[]): boolean[] {
+  return calls.flatMap((c) => (c.call === 'event' && c.event.type === 'gap' ? [c.event.overflow ?? false] : []));
+}
 
 test('a flood of tiny out-of-order pieces is capped too (65,536 held pieces)', () => {
   const { tracker, calls } = recordingTracker();
@@ -161,6 +167,7 @@ test('a flood of tiny out-of-order pieces is capped too (65,536 held pieces)', (
   for (let i = 1; i <= 65_537; i++) tracker.push(wire.seg('c', { seq: 1 + 2 * i, ack: 1, data: 'x', dt: 0 }));
   assert.deepEqual(events(calls).filter((e) => e.startsWith('gap')), ['gap:client@65540+2']);
   assert.deepEqual(chunks(calls, 'client'), ['2:x@4']);
+  assert.deepEqual(gapOverflows(calls), [true]);
 });
 
 test('held bytes behind a hole are delivered at the end of the capture, the hole as a gap', () => {
