@@ -26,7 +26,7 @@ export function frame(index: number, fields: Partial<FrameModel> = {}): FrameMod
 
 export function message(index: number, fields: Partial<MessageModel> = {}): MessageModel {
   const data = fields.data ?? Buffer.alloc(0);
-  return { index, ts: 1000 + index, direction: 'client', opcode: 1, frames: [index], length: data.length, compressed: false, data, truncated: false, ...fields };
+  return { index, ts: 1000 + index, direction: 'client', opcode: 1, frames: [index], length: data.length, compressed: false, data, truncated: false, json: false, ...fields };
 }
 
 export function event(type: TimelineEvent['type'], ts: number, fields: Partial<TimelineEvent> = {}): TimelineEvent {
