@@ -38,9 +38,11 @@ export function formatSummary(model: CaptureModel, connections: ConnectionModel[
   ]);
   const files = model.files.map(sanitizeForTerminal).join(', ');
   const totalTcp = model.connections.length;
+  // Counted from the model, not from the rows: with --all-tcp the rows include connections without WebSocket.
+  const webSockets = model.connections.filter((c) => c.isWebSocket).length;
   const title =
     `${files}: ${model.format}, ${model.packets} packets, ` +
-    `${connections.length} WebSocket connection${connections.length === 1 ? '' : 's'} (${totalTcp} TCP)`;
+    `${webSockets} WebSocket connection${webSockets === 1 ? '' : 's'} (${totalTcp} TCP)`;
   const findings = model.findings.map((f) => `  ${f.severity}: ${sanitizeForTerminal(f.message)} [${f.code}]`);
   return [title, '', rows.length > 0 ? formatTable(header, rows, new Set([0])) : '(no WebSocket connections)', ...(findings.length ? ['', 'Capture findings:', ...findings] : [])].join('\n');
 }
