@@ -29,16 +29,16 @@ export interface UnitResult {
  * refer back into the window): a new zlib stream is started with these bytes as its dictionary.
  */
 class History {
-  private readonly ring: Buffer;
+  /** Allocated on first use: a direction that never sends compressed data costs nothing. */
+  private ring: Buffer | null = null;
   private end = 0;
   private filled = 0;
 
-  constructor(size: number) {
-    this.ring = Buffer.alloc(size);
-  }
+  constructor(private readonly size: number) {}
 
   add(bytes: Buffer): void {
-    const size = this.ring.length;
+    const size = this.size;
+    this.ring ??= Buffer.allocUnsafe(size);
     const tail = bytes.length > size ? bytes.subarray(bytes.length - size) : bytes;
     const first = Math.min(tail.length, size - this.end);
     tail.copy(this.ring, this.end, 0, first);
@@ -49,9 +49,10 @@ class History {
 
   /** The window's bytes, oldest first; undefined when nothing was decompressed yet. */
   contents(): Buffer | undefined {
-    if (this.filled === 0) return undefined;
-    if (this.filled < this.ring.length) return Buffer.from(this.ring.subarray(0, this.filled));
-    return Buffer.concat([this.ring.subarray(this.end), this.ring.subarray(0, this.end)]);
+    const ring = this.ring;
+    if (ring === null || this.filled === 0) return undefined;
+    if (this.filled < this.size) return Buffer.from(ring.subarray(0, this.filled));
+    return Buffer.concat([ring.subarray(this.end), ring.subarray(0, this.end)]);
   }
 
   clear(): void {

@@ -31,8 +31,12 @@ interface ZlibStreamInternals {
 }
 
 const { Z_SYNC_FLUSH } = zlib.constants;
-/** Output is produced into one scratch buffer per inflater and copied out in pieces of at most this. */
+/**
+ * zlib writes output here and each piece is copied out right after the call, before anything else can run
+ * (all of this is synchronous), so one buffer serves every inflater instead of 64 KiB per direction.
+ */
 const SCRATCH_BYTES = 64 * 1024;
+const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 export interface InflateOutput {
   /** Copies of the produced bytes, in order. */
@@ -48,7 +52,6 @@ export class SyncInflateRaw {
   private readonly stream: zlib.InflateRaw;
   private readonly handle: NativeZlibHandle;
   private readonly state: Uint32Array;
-  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   private failure: Error | null = null;
   private streamEnded = false;
 
@@ -98,7 +101,7 @@ export class SyncInflateRaw {
           result.full = true;
           return result;
         }
-        result.chunks.push(Buffer.from(this.scratch.subarray(0, have)));
+        result.chunks.push(Buffer.from(scratch.subarray(0, have)));
         result.produced += have;
       }
       inOff += inLen - availIn;
@@ -127,7 +130,7 @@ export class SyncInflateRaw {
   }
 
   private step(input: Buffer, inOff: number, inLen: number, outLen: number): boolean {
-    this.handle.writeSync(Z_SYNC_FLUSH, input, inOff, inLen, this.scratch, 0, outLen);
+    this.handle.writeSync(Z_SYNC_FLUSH, input, inOff, inLen, scratch, 0, outLen);
     if (this.stream.errored) {
       this.failure = this.stream.errored;
       return false;

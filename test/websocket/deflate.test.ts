@@ -71,6 +71,13 @@ function messageFrames(payload: Buffer, opcode: number, pieces: number, maskKey?
 }
 
 describe('permessage-deflate inflation', () => {
+  it('node:zlib: _processChunk closes its handle after one synchronous call (why raw-inflate drives the handle)', () => {
+    const inflate = zlib.createInflateRaw() as unknown as { _processChunk(chunk: Buffer, flush: number): Buffer; _handle: unknown };
+    assert.equal(inflate._processChunk(hex('f2 48 cd c9 c9 07 00 00 00 ff ff'), Z_SYNC_FLUSH).toString(), 'Hello');
+    assert.equal(inflate._handle, null);
+    assert.throws(() => inflate._processChunk(hex('f2 00 11 00 00 00 00 ff ff'), Z_SYNC_FLUSH));
+  });
+
   for (const windowBits of [8, 9, 10, 11, 12, 13, 14, 15]) {
     for (const contextTakeover of [true, false]) {
       it(`window ${windowBits}, ${contextTakeover ? 'with' : 'without'} context takeover: exact messages`, async () => {
@@ -119,6 +126,28 @@ describe('permessage-deflate inflation', () => {
     );
     assert.deepEqual(problems, []);
     assert.deepEqual(messages.map((m) => m.data.toString()), ['Hello', 'Hello', 'Hello', 'Hello', 'Hello Hello', 'Hello']);
+  });
+
+  it('after a BFINAL block, the next message refers back into a window that wrapped around (9-bit window)', async () => {
+    const sender = new Compressor({ windowBits: 9 }, true);
+    const earlier = sampleMessages().slice(0, 3);
+    const payloads: Buffer[] = [];
+    for (const m of earlier) payloads.push(await sender.compress(m));
+    sender.close();
+    const history = Buffer.concat(earlier);
+    assert.ok(history.length > 1024);
+    // The sender finishes its DEFLATE stream with BFINAL (Z_FINISH), then starts a new one primed with the window.
+    const ending = text('the final block of this stream, the final block');
+    payloads.push(zlib.deflateRawSync(ending, { windowBits: 9, dictionary: history.subarray(-512) }));
+    const window = Buffer.concat([history, ending]).subarray(-512);
+    const next = Buffer.concat([ending, ending.subarray(4, 30)]);
+    payloads.push(zlib.deflateRawSync(next, { windowBits: 9, dictionary: window, finishFlush: Z_SYNC_FLUSH }).subarray(0, -4));
+    const { messages, problems } = assemble(
+      payloads.map((payload) => ({ opcode: 1, rsv: 4, payload })),
+      { deflate: params({ serverMaxWindowBits: 9 }) },
+    );
+    assert.deepEqual(problems, []);
+    assert.deepEqual(messages.map((m) => m.data.toString()), [...earlier, ending, next].map((b) => b.toString()));
   });
 
   it('a capture that starts mid-stream: failures are reported, raw bytes kept, later messages still tried', async () => {
