@@ -15,6 +15,7 @@ import type { Frame, Message } from '../websocket/types.js';
 import { Opcode } from '../websocket/types.js';
 import { finding, type FindingCode } from '../findings/index.js';
 import { applyResponse, handshakeFromRequest, isUpgradeRequest } from './handshake.js';
+import { isJsonBody } from './payload-view.js';
 import type { ConnectionModel, FrameModel, MessageModel } from './model.js';
 
 export interface ConnectionOptions {
@@ -220,6 +221,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       compressed: message.compressed,
       data: retain(message.data, this.options.retainBytes),
       truncated: message.truncated || (this.options.retainBytes !== null && message.data.length > this.options.retainBytes),
+      json: !message.truncated && isJsonBody(message.data),
     };
     this.model.messages.push(model);
   }
