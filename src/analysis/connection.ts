@@ -14,7 +14,9 @@ import { headerValues } from '../http/index.js';
 import type { Frame, Message } from '../websocket/types.js';
 import { Opcode } from '../websocket/types.js';
 import { finding, type FindingCode } from '../findings/index.js';
-import { applyResponse, handshakeFromRequest, isUpgradeRequest } from './handshake.js';
+import { applyResponse, handshakeFromRequest, isHandshakeAttempt } from './handshake.js';
+import { requestFindings } from './handshake-checks.js';
+import { FrameRules } from './violations.js';
 import { isJsonBody } from './payload-view.js';
 import type { ConnectionModel, FrameModel, MessageModel } from './model.js';
 
@@ -50,6 +52,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   /** Directions whose reassembly buffer overflowed (one finding each is enough). */
   private readonly overflowed = new Set<Direction>();
   private sides: Record<Direction, WebSocketSide> | null = null;
+  private rules: FrameRules | null = null;
 
   constructor(
     info: TcpConnectionInfo,
@@ -72,7 +75,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     this.http = new HttpUpgradeTracker({
       onRequest: (request) => this.onRequest(request),
       onResponse: (response, request) => this.onResponse(response, request),
-      onSwitch: () => this.onSwitch(),
+      onSwitch: (response) => this.onSwitch(response),
       onWebSocketData: (chunk) => this.onWebSocketData(chunk),
       onWebSocketGap: (direction, bytesMissing, ts, packet) => this.onWebSocketGap(direction, bytesMissing, ts, packet),
       onOpaqueData: () => {},
@@ -108,6 +111,8 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
             ts,
             packet: undefined,
           });
+          const header = side.parser.pendingHeader;
+          if (header && this.rules) this.model.findings.push(...this.rules.checkUnfinished(header, { ts }));
         }
         side.assembler.finish();
       }
@@ -130,9 +135,10 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   }
 
   private onRequest(request: HttpRequestHead): void {
-    if (this.model.handshake || !isUpgradeRequest(request)) return;
+    if (!isHandshakeAttempt(this.model.handshake, request)) return;
     this.model.handshake = handshakeFromRequest(request, this.model.server);
     this.model.isWebSocket = true;
+    this.model.findings.push(...requestFindings(request));
   }
 
   private onResponse(response: HttpResponseHead, request: HttpRequestHead | null): void {
@@ -141,13 +147,16 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     this.model.findings.push(...applyResponse(handshake, response));
   }
 
-  private onSwitch(): void {
+  private onSwitch(response: HttpResponseHead): void {
     const { handshake } = this.model;
     if (!handshake) return;
-    const deflate = negotiateDeflate(
-      parseExtensionHeader(headerValues(handshake.request.headers, 'sec-websocket-extensions')),
-      parseExtensionHeader(handshake.extensions),
-    );
+    const accepted = parseExtensionHeader(handshake.extensions);
+    const deflate = negotiateDeflate(parseExtensionHeader(headerValues(handshake.request.headers, 'sec-websocket-extensions')), accepted);
+    this.rules = new FrameRules({
+      deflate,
+      otherExtensions: accepted.some((extension) => extension.name !== deflate?.extension),
+      upgradeTs: response.ts,
+    });
     const side = (direction: Direction): WebSocketSide => ({
       parser: new FrameParser(direction, (frame) => this.onFrame(frame), { maxPayloadKeep: this.options.maxMessageBytes }),
       assembler: new MessageAssembler(direction, {
@@ -207,6 +216,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     }
     this.model.frames.push(model);
     this.model.isWebSocket = true;
+    if (this.rules) this.model.findings.push(...this.rules.check(frame, index));
     this.sides?.[frame.direction].assembler.push(frame);
   }
 

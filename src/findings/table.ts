@@ -124,6 +124,135 @@ export const FINDINGS = {
       'A compressed message inflates beyond the message size limit (possibly a decompression bomb); inflation stopped at the limit, so later messages that refer back to it cannot be inflated.',
     reference: 'RFC 7692 §7.2.2',
   },
+  // analysis: the opening handshake (RFC 6455 §4)
+  'upgrade-method-not-get': {
+    severity: 'error',
+    meaning: 'The upgrade request is not a GET; the opening handshake must be.',
+    reference: 'RFC 6455 §4.1',
+  },
+  'http-version-too-old': {
+    severity: 'error',
+    meaning: 'The upgrade request or its 101 response uses an HTTP version below 1.1.',
+    reference: 'RFC 6455 §4.1',
+  },
+  'key-missing': {
+    severity: 'error',
+    meaning: 'The upgrade request has no Sec-WebSocket-Key; a server must not accept it.',
+    reference: 'RFC 6455 §4.1, §4.2.1',
+  },
+  'key-repeated': {
+    severity: 'error',
+    meaning: 'The upgrade request carries Sec-WebSocket-Key more than once.',
+    reference: 'RFC 6455 §11.3.1',
+  },
+  'key-malformed': {
+    severity: 'error',
+    meaning: 'Sec-WebSocket-Key is not the base64 encoding of 16 bytes.',
+    reference: 'RFC 6455 §4.1',
+  },
+  'version-not-13': {
+    severity: 'warning',
+    meaning:
+      'The upgrade request does not say Sec-WebSocket-Version: 13 (missing, another version, or a list); the server should refuse it with 426 and the versions it supports.',
+    reference: 'RFC 6455 §4.1, §4.4',
+  },
+  'upgrade-token-missing': {
+    severity: 'error',
+    meaning: 'The 101 response has no Upgrade: websocket; a client must fail the connection.',
+    reference: 'RFC 6455 §4.1, §4.2.2',
+  },
+  'connection-token-missing': {
+    severity: 'error',
+    meaning: 'The upgrade request or its 101 response has no Connection header with the "Upgrade" token.',
+    reference: 'RFC 6455 §4.1, §4.2.2',
+  },
+  'subprotocol-not-offered': {
+    severity: 'error',
+    meaning: 'The 101 response selects a subprotocol (Sec-WebSocket-Protocol) the client did not offer; a client must fail the connection.',
+    reference: 'RFC 6455 §4.1',
+  },
+  'extension-not-offered': {
+    severity: 'error',
+    meaning: 'The 101 response accepts an extension (Sec-WebSocket-Extensions) the client did not offer; a client must fail the connection.',
+    reference: 'RFC 6455 §4.1, §9.1',
+  },
+  'frame-before-upgrade': {
+    severity: 'error',
+    meaning: 'The client sent a frame before the 101 response arrived; it must wait for the server\'s answer.',
+    reference: 'RFC 6455 §4.1',
+  },
+  // analysis: frames (RFC 6455 §5)
+  'client-frame-unmasked': {
+    severity: 'error',
+    meaning: 'A frame from the client is not masked; the server must close the connection.',
+    reference: 'RFC 6455 §5.1, §5.3',
+  },
+  'server-frame-masked': {
+    severity: 'error',
+    meaning: 'A frame from the server is masked; the client must close the connection.',
+    reference: 'RFC 6455 §5.1',
+  },
+  'reserved-bits-set': {
+    severity: 'error',
+    meaning: 'A frame has RSV bits set that no negotiated extension defines.',
+    reference: 'RFC 6455 §5.2',
+  },
+  'rsv1-misplaced': {
+    severity: 'error',
+    meaning: 'RSV1 (compressed) is set on a control frame or a continuation frame; with permessage-deflate it belongs on the first frame of a data message only.',
+    reference: 'RFC 7692 §6.1',
+  },
+  'reserved-opcode': {
+    severity: 'error',
+    meaning: 'A frame uses a reserved opcode (0x3-0x7, 0xB-0xF); the receiver must fail the connection.',
+    reference: 'RFC 6455 §5.2',
+  },
+  'control-frame-too-long': {
+    severity: 'error',
+    meaning: 'A control frame (close, ping, pong) has a payload longer than 125 bytes.',
+    reference: 'RFC 6455 §5.5',
+  },
+  'control-frame-fragmented': {
+    severity: 'error',
+    meaning: 'A control frame (close, ping, pong) has FIN clear; control frames must not be fragmented.',
+    reference: 'RFC 6455 §5.5',
+  },
+  'length-not-minimal': {
+    severity: 'error',
+    meaning: 'A frame\'s payload length uses a longer encoding than needed (16-bit below 126, 64-bit below 65536).',
+    reference: 'RFC 6455 §5.2',
+  },
+  'length-top-bit-set': {
+    severity: 'error',
+    meaning: 'A 64-bit payload length has its most significant bit set; the frame cannot be delimited sensibly.',
+    reference: 'RFC 6455 §5.2',
+  },
+  'close-payload-one-byte': {
+    severity: 'error',
+    meaning: 'A close frame has a 1-byte payload: too short for a status code, too long to be empty.',
+    reference: 'RFC 6455 §5.5.1',
+  },
+  'close-code-invalid': {
+    severity: 'error',
+    meaning:
+      'A close frame carries a status code that must not be sent: below 1000, 1004-1006, 1015, unassigned 1016-2999, or 5000 and above.',
+    reference: 'RFC 6455 §7.4.1, §7.4.2; IANA WebSocket Close Code Number Registry',
+  },
+  'close-reason-invalid-utf8': {
+    severity: 'error',
+    meaning: 'A close frame\'s reason is not valid UTF-8.',
+    reference: 'RFC 6455 §5.5.1, §8.1',
+  },
+  'data-after-close': {
+    severity: 'error',
+    meaning: 'An endpoint sent a data frame after its own close frame.',
+    reference: 'RFC 6455 §5.5.1',
+  },
+  'pong-unsolicited': {
+    severity: 'info',
+    meaning: 'A pong answers no ping from the other side; allowed as a one-way heartbeat.',
+    reference: 'RFC 6455 §5.5.3',
+  },
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;
