@@ -1,3 +1,17 @@
+import { isUtf8 } from 'node:buffer';
+
+/** Below this many bytes the native call costs more than the walk. */
+const NATIVE_MIN_BYTES = 64;
+
+/** Offset of the lead byte of the last character (at most 3 continuation bytes back), or the length when none. */
+function lastCharacterStart(bytes: Uint8Array): number {
+  const end = bytes.length;
+  for (let i = end - 1; i >= 0 && i >= end - 4; i--) {
+    if ((bytes[i] & 0xc0) !== 0x80) return i;
+  }
+  return end;
+}
+
 /**
  * Incremental UTF-8 validator (RFC 3629 §4, the well-formed byte sequences table). A text message
  * (RFC 6455 §5.6, §8.1) arrives in fragments that may split a character, so the state between bytes
@@ -27,6 +41,20 @@ export class Utf8Validator {
   /** Feeds the next bytes; returns `valid`. Once invalid, later bytes are not looked at. */
   push(bytes: Uint8Array): boolean {
     if (this.invalidAt >= 0) return false;
+    // Between characters, the bytes up to the last character's start go to the native (SIMD) check, which
+    // follows the same table; only the last character, which may continue in the next push, and bytes that
+    // fail (to find where) are walked here. A text message is checked at memory speed this way.
+    if (this.due === 0 && bytes.length >= NATIVE_MIN_BYTES) {
+      const split = lastCharacterStart(bytes);
+      if (isUtf8(bytes.subarray(0, split))) {
+        this.bytesSeen += split;
+        return this.walk(bytes.subarray(split));
+      }
+    }
+    return this.walk(bytes);
+  }
+
+  private walk(bytes: Uint8Array): boolean {
     const length = bytes.length;
     let due = this.due;
     let lower = this.lower;
