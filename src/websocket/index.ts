@@ -7,8 +7,6 @@ export {
   type ExtensionParam,
   type DeflateParams,
 } from './extensions.js';
-export { DirectionInflater, inflateWindowBits, type UnitResult } from './inflater.js';
 export { parseClosePayload } from './close.js';
 export { opcodeName, isControlOpcode } from './opcode.js';
-export { Utf8Validator } from './utf8.js';
 export * from './types.js';
