@@ -19,6 +19,10 @@ export interface FrameRulesOptions {
   upgradeTs: number;
 }
 
+/** The part of the options the header rules read. */
+type ExtensionRules = Pick<FrameRulesOptions, 'deflate' | 'otherExtensions'>;
+
+const NONE: readonly Finding[] = [];
 const RSV1 = 4;
 const RSV2 = 2;
 const RSV3 = 1;
@@ -45,12 +49,11 @@ function rsvNames(rsv: number): string[] {
  * permessage-deflate's "compressed" bit, set on the first frame of a data message only (RFC 7692 §6.1);
  * deflate-frame sets it on any compressed data frame, continuations included.
  */
-export function rsvViolations(header: FrameHeader, options: Pick<FrameRulesOptions, 'deflate' | 'otherExtensions'>): Violation[] {
+function collectRsv(header: FrameHeader, options: ExtensionRules, out: Violation[]): void {
   const kind = opcodeName(header.opcode);
-  if (header.rsv === 0 || options.otherExtensions || kind === 'reserved') return [];
+  if (header.rsv === 0 || options.otherExtensions || kind === 'reserved') return;
   const { deflate } = options;
   const unexplained = deflate ? header.rsv & ~RSV1 : header.rsv;
-  const out: Violation[] = [];
   if (unexplained !== 0) {
     const names = rsvNames(unexplained);
     out.push({
@@ -68,12 +71,13 @@ export function rsvViolations(header: FrameHeader, options: Pick<FrameRulesOptio
       });
     }
   }
-  return out;
 }
 
-/** Rules a frame's header alone decides (RFC 6455 §5.1, §5.2, §5.5; RFC 7692 §6.1). */
-export function headerViolations(header: FrameHeader, options: Pick<FrameRulesOptions, 'deflate' | 'otherExtensions'>): Violation[] {
-  const out: Violation[] = [];
+/**
+ * Rules a frame's header alone decides (RFC 6455 §5.1, §5.2, §5.5; RFC 7692 §6.1), added to `out`. Runs on
+ * every frame: nothing is built unless a rule is broken.
+ */
+function collectHeader(header: FrameHeader, options: ExtensionRules, out: Violation[]): void {
   const kind = opcodeName(header.opcode);
   // RFC 6455 §5.1: clients mask every frame, servers none.
   if (header.direction === 'client' && !header.masked) {
@@ -81,7 +85,7 @@ export function headerViolations(header: FrameHeader, options: Pick<FrameRulesOp
   } else if (header.direction === 'server' && header.masked) {
     out.push({ code: 'server-frame-masked', message: `A ${kind} frame from the server is masked.` });
   }
-  out.push(...rsvViolations(header, options));
+  collectRsv(header, options, out);
   if (kind === 'reserved') {
     out.push({ code: 'reserved-opcode', message: `Opcode 0x${header.opcode.toString(16)} is reserved.` });
   } else if (isControlOpcode(header.opcode)) {
@@ -99,6 +103,11 @@ export function headerViolations(header: FrameHeader, options: Pick<FrameRulesOp
       message: `A ${kind} frame's payload length ${header.payloadLength} is sent in ${header.lengthEncoding} bits; ${header.payloadLength < 126 ? '7' : '16'} would do.`,
     });
   }
+}
+
+export function headerViolations(header: FrameHeader, options: ExtensionRules): Violation[] {
+  const out: Violation[] = [];
+  collectHeader(header, options, out);
   return out;
 }
 
@@ -120,13 +129,20 @@ export function closeCodeProblem(code: number): string | null {
 
 /** A close frame's body: empty, or a code and a UTF-8 reason (RFC 6455 §5.5.1). */
 export function closeViolations(payload: Buffer): Violation[] {
-  const close = parseClosePayload(payload);
-  if (close.malformed) return [{ code: 'close-payload-one-byte', message: 'A close frame has a 1-byte payload.' }];
   const out: Violation[] = [];
+  collectClose(payload, out);
+  return out;
+}
+
+function collectClose(payload: Buffer, out: Violation[]): void {
+  const close = parseClosePayload(payload);
+  if (close.malformed) {
+    out.push({ code: 'close-payload-one-byte', message: 'A close frame has a 1-byte payload.' });
+    return;
+  }
   const problem = close.code === null ? null : closeCodeProblem(close.code);
   if (problem !== null) out.push({ code: 'close-code-invalid', message: `Close code ${problem}.` });
   if (!close.reasonValidUtf8) out.push({ code: 'close-reason-invalid-utf8', message: 'The close reason is not valid UTF-8.' });
-  return out;
 }
 
 /**
@@ -141,14 +157,20 @@ export class FrameRules {
   /** Pings each side sent that no pong from the other side has answered yet. */
   private readonly pingsUnanswered: Record<Direction, number> = { client: 0, server: 0 };
 
+  /** Reused for every frame: most break no rule, and then nothing is allocated. */
+  private readonly scratch: Violation[] = [];
+
   constructor(private readonly options: FrameRulesOptions) {}
 
-  check(frame: Frame, index: number): Finding[] {
-    const violations = headerViolations(frame, this.options);
-    violations.push(...this.sequenceViolations(frame));
-    if (frame.opcode === Opcode.CLOSE) violations.push(...closeViolations(frame.payload));
+  check(frame: Frame, index: number): readonly Finding[] {
+    const out = this.scratch;
+    out.length = 0;
+    collectHeader(frame, this.options, out);
+    this.collectSequence(frame, out);
+    if (frame.opcode === Opcode.CLOSE) collectClose(frame.payload, out);
+    if (out.length === 0) return NONE;
     const where = { ts: frame.ts, packet: frame.packet, frame: index };
-    return violations.map((v) => finding(v.code, v.message, where));
+    return out.map((v) => finding(v.code, v.message, where));
   }
 
   /** A frame whose header arrived but whose payload never did: only its header can be judged. */
@@ -156,15 +178,13 @@ export class FrameRules {
     return headerViolations(header, this.options).map((v) => finding(v.code, `${v.message} (The frame never completed.)`, where));
   }
 
-  private sequenceViolations(frame: Frame): Violation[] {
-    const out: Violation[] = [];
-    const kind = opcodeName(frame.opcode);
+  private collectSequence(frame: Frame, out: Violation[]): void {
     const { direction } = frame;
     if (direction === 'client' && frame.ts < this.options.upgradeTs) {
-      out.push({ code: 'frame-before-upgrade', message: `The client sent a ${kind} frame before the 101 response.` });
+      out.push({ code: 'frame-before-upgrade', message: `The client sent a ${opcodeName(frame.opcode)} frame before the 101 response.` });
     }
     if (this.closeSent[direction] && isDataOpcode(frame.opcode)) {
-      out.push({ code: 'data-after-close', message: `The ${direction} sent a ${kind} frame after its close frame.` });
+      out.push({ code: 'data-after-close', message: `The ${direction} sent a ${opcodeName(frame.opcode)} frame after its close frame.` });
     }
     switch (frame.opcode) {
       case Opcode.CLOSE:
@@ -182,6 +202,5 @@ export class FrameRules {
         break;
       }
     }
-    return out;
   }
 }
