@@ -176,6 +176,12 @@ export const FINDINGS = {
     meaning: 'The 101 response accepts an extension (Sec-WebSocket-Extensions) the client did not offer; a client must fail the connection.',
     reference: 'RFC 6455 §4.1, §9.1',
   },
+  'deflate-negotiation-invalid': {
+    severity: 'error',
+    meaning:
+      'The 101 response accepts a compression extension with parameters the negotiation rules forbid (unknown, repeated, out of range, or not offered); a client must fail the connection.',
+    reference: 'RFC 7692 §7.1',
+  },
   'frame-before-upgrade': {
     severity: 'error',
     meaning: 'The client sent a frame before the 101 response arrived; it must wait for the server\'s answer.',

@@ -296,6 +296,53 @@ describe('FrameParser: any chunking gives the same frames', () => {
   });
 });
 
+describe('FrameParser on arbitrary bytes', () => {
+  // Bytes that are mostly frames, with hostile lengths among them: any 16-bit and 64-bit length (2^63 and
+  // 2^64 - 1 included), header fields cut anywhere, and plain random bytes.
+  const hostileLength = fc.oneof(
+    fc.integer({ min: 0, max: 0xffff }).map((n) => Buffer.from([0x82, 126, n >> 8, n & 0xff])),
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((n) => {
+      const header = Buffer.alloc(10);
+      header[0] = 0x81;
+      header[1] = 127;
+      header.writeBigUInt64BE(n, 2);
+      return header;
+    }),
+    fc.constantFrom(2n ** 63n, 2n ** 64n - 1n, 2n ** 53n + 1n).map((n) => {
+      const header = Buffer.alloc(14);
+      header[0] = 0x02;
+      header[1] = 0xff; // masked, 64-bit length
+      header.writeBigUInt64BE(n, 2);
+      return header;
+    }),
+  );
+  const piece = fc.oneof(
+    fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+    fc.record({ opcode: fc.integer({ min: 0, max: 15 }), payload: fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)) }).map(encodeFrame),
+    hostileLength,
+  );
+  const stream = fc.array(piece, { maxLength: 12 }).map((pieces) => Buffer.concat(pieces));
+
+  it('property: any bytes in any chunking give the same frames and the same unfinished frame as fed whole', () => {
+    fc.assert(
+      fc.property(stream, fc.array(fc.nat(), { maxLength: 16 }), fc.constantFrom(undefined, 0, 3, 64), (bytes, rawCuts, keep) => {
+        const options = keep === undefined ? undefined : { maxPayloadKeep: keep };
+        const cuts = rawCuts.map((c) => c % (bytes.length + 1)).sort((x, y) => x - y);
+        const whole = parseChunks([bytes], 0, options);
+        const split = parseChunks(splitAt(bytes, cuts), 0, options);
+        assert.deepEqual(split.frames.map(shape), whole.frames.map(shape));
+        assert.equal(split.parser.pendingBytes, whole.parser.pendingBytes);
+        assert.deepEqual(split.parser.pendingHeader, whole.parser.pendingHeader);
+        // Every byte is accounted for: in a frame, or in the unfinished one.
+        const framed = whole.frames.reduce((sum, f) => sum + f.headerLength + f.payloadLength, 0);
+        assert.equal(framed + whole.parser.pendingBytes, bytes.length);
+        for (const frame of whole.frames) assert.ok(frame.payload.length <= (keep ?? frame.payloadLength));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('unmaskInPlace', () => {
   it('matches byte-wise XOR for every alignment, length and starting key position', () => {
     const key = hex('a1b2c3d4');
