@@ -1,6 +1,6 @@
 import { headerTokens, headerValues } from '../http/index.js';
 import type { HeaderField, HttpRequestHead, HttpResponseHead } from '../http/types.js';
-import { parseExtensionHeader } from '../websocket/index.js';
+import { negotiateDeflate, parseExtensionHeader } from '../websocket/index.js';
 import { finding, type Finding } from '../findings/index.js';
 
 /** RFC 6455 §4.1: the key is 16 random bytes, base64-encoded: 22 characters and "==". */
@@ -71,10 +71,19 @@ export function switchResponseFindings(request: HttpRequestHead, response: HttpR
     const offered = offeredProtocols.length === 0 ? 'none was offered' : `offered: ${offeredProtocols.join(', ')}`;
     out.push(finding('subprotocol-not-offered', `The 101 response selects subprotocol ${JSON.stringify(protocol)}; ${offered}.`, where));
   }
-  const offeredExtensions = new Set(parseExtensionHeader(headerValues(request.headers, 'sec-websocket-extensions')).map((e) => e.name));
-  for (const extension of parseExtensionHeader(headerValues(response.headers, 'sec-websocket-extensions'))) {
-    if (offeredExtensions.has(extension.name)) continue;
+  const offers = parseExtensionHeader(headerValues(request.headers, 'sec-websocket-extensions'));
+  const accepted = parseExtensionHeader(headerValues(response.headers, 'sec-websocket-extensions'));
+  const offeredNames = new Set(offers.map((e) => e.name));
+  for (const extension of accepted) {
+    if (offeredNames.has(extension.name)) continue;
     out.push(finding('extension-not-offered', `The 101 response accepts extension ${extension.name}, which the client did not offer.`, where));
+  }
+  // RFC 7692 §7.1: a response that breaks the parameter rules must fail the connection. Judged only for an
+  // offered extension: one never offered is already wrong as a whole.
+  const deflate = negotiateDeflate(offers, accepted);
+  if (deflate && offeredNames.has(deflate.extension) && deflate.problems.length > 0) {
+    const problems = deflate.problems.join('; ');
+    out.push(finding('deflate-negotiation-invalid', `The 101 response's ${deflate.extension} breaks the negotiation rules: ${problems}.`, where));
   }
   return out;
 }

@@ -103,6 +103,16 @@ describe('switchResponseFindings (RFC 6455 §4.1, §4.2.2)', () => {
       ['extension-not-offered', 'The 101 response accepts extension x-custom, which the client did not offer.'],
     ]);
   });
+
+  it('permessage-deflate parameters follow RFC 7692 §7.1, judged only when the extension was offered', () => {
+    const offer = (value: string) => request({ headers: [...REQUEST_HEADERS, ['Sec-WebSocket-Extensions', value]] });
+    const accepted = (value: string) => response({ headers: [...RESPONSE_HEADERS, ['Sec-WebSocket-Extensions', value]] });
+    assert.deepEqual(switchResponseFindings(offer('permessage-deflate'), accepted('permessage-deflate; server_max_window_bits=16')).map((f) => [f.code, f.message]), [
+      ['deflate-negotiation-invalid', "The 101 response's permessage-deflate breaks the negotiation rules: server_max_window_bits=16 is not an integer from 8 to 15."],
+    ]);
+    assert.deepEqual(codes(switchResponseFindings(offer('permessage-deflate; client_max_window_bits'), accepted('permessage-deflate; client_max_window_bits=10'))), []);
+    assert.deepEqual(codes(switchResponseFindings(request(), accepted('permessage-deflate; level=9'))), ['extension-not-offered']);
+  });
 });
 
 describe('refusals say what the server asks for', () => {

@@ -43,6 +43,7 @@ const EXPECTED: Record<string, FindingCode[]> = {
   'connection-token-missing': ['connection-token-missing', 'connection-token-missing'],
   'subprotocol-not-offered': ['subprotocol-not-offered'],
   'extension-not-offered': ['extension-not-offered'],
+  'deflate-negotiation-invalid': ['deflate-negotiation-invalid'],
   'accept-mismatch': ['accept-mismatch'],
   'accept-missing': ['accept-missing'],
   'no-upgrade-response': ['no-upgrade-response'],
