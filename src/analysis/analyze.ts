@@ -14,6 +14,10 @@ export interface AnalyzeOptions {
   maxMessageBytes?: number;
   /** Out-of-order TCP bytes held per connection direction before the hole is declared a gap (default 16 MiB). */
   maxBufferBytes?: number;
+  /** Quiet periods longer than this many seconds become idle events in the timeline (default 30). */
+  idleThresholdS?: number;
+  /** WebSocket runs on this port: that side is the server, and connections without a handshake are decoded as WebSocket. */
+  wsPort?: number;
   /** Called as the files are read; `found` counts packets read and TCP connections seen so far. */
   onProgress?: (bytesRead: number, totalBytes: number, found: { packets: number; connections: number }) => void;
 }
@@ -65,6 +69,8 @@ export async function analyzeCaptures(files: string[], options: AnalyzeOptions):
   const connectionOptions = {
     retainBytes: options.retainBytes,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    idleThresholdS: options.idleThresholdS,
+    wsPort: options.wsPort,
   };
   const tracker = new TcpTracker(
     (info) => {

@@ -2,14 +2,7 @@ import type { Segment } from '../packet/types.js';
 import type { Direction, StreamChunk, TcpConnectionInfo, TcpConnectionSink, TcpEvent } from '../tcp/types.js';
 import { HttpUpgradeTracker } from '../http/index.js';
 import type { HttpRequestHead, HttpResponseHead } from '../http/types.js';
-import {
-  FrameParser,
-  MessageAssembler,
-  negotiateDeflate,
-  opcodeName,
-  parseClosePayload,
-  parseExtensionHeader,
-} from '../websocket/index.js';
+import { negotiateDeflate, opcodeName, parseClosePayload, parseExtensionHeader } from '../websocket/index.js';
 import { headerValues } from '../http/index.js';
 import type { Frame, Message } from '../websocket/types.js';
 import { Opcode } from '../websocket/types.js';
@@ -19,25 +12,29 @@ import { requestFindings } from './handshake-checks.js';
 import { FrameRules } from './violations.js';
 import { isJsonBody } from './payload-view.js';
 import type { ConnectionModel, FrameModel, MessageModel } from './model.js';
+import { closeModel } from './close.js';
+import { heartbeatModel, matchPongs } from './heartbeat.js';
+import { TimelineRecorder } from './timeline.js';
+import { WebSocketDirection, type WebSocketDirectionOptions } from './ws-direction.js';
 
 export interface ConnectionOptions {
   /** Payload bytes kept per frame and message in the model; null keeps all of them. */
   retainBytes: number | null;
   /** Largest message body (after inflation) decoded; beyond it the message is cut, with a finding. */
   maxMessageBytes: number;
+  /** Quiet periods longer than this many seconds become idle events (default 30). */
+  idleThresholdS?: number;
+  /**
+   * The user says WebSocket runs on this port (--ws-port): the side on it is the server, and a connection
+   * whose handshake is not in the capture is decoded as WebSocket without waiting for frames to look like it.
+   */
+  wsPort?: number;
 }
 
 /** Copies the kept prefix so the model never pins the capture's read buffers in memory. */
 function retain(bytes: Buffer, limit: number | null): Buffer {
   const kept = limit === null || bytes.length <= limit ? bytes : bytes.subarray(0, limit);
   return Buffer.from(kept);
-}
-
-interface WebSocketSide {
-  parser: FrameParser;
-  assembler: MessageAssembler;
-  /** Decoding stopped after bytes were lost (resynchronization comes with the timeline work). */
-  lost: boolean;
 }
 
 /**
@@ -51,17 +48,24 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   private readonly frameIndex = new WeakMap<Frame, number>();
   /** Directions whose reassembly buffer overflowed (one finding each is enough). */
   private readonly overflowed = new Set<Direction>();
-  private sides: Record<Direction, WebSocketSide> | null = null;
+  private sides: Partial<Record<Direction, WebSocketDirection>> | null = null;
+  /** Directions decoded without a handshake (their gaps do not pass through the HTTP tracker). */
+  private readonly midStream = new Set<Direction>();
+  private readonly timeline: TimelineRecorder;
+  /** --ws-port names the side the TCP stage took for the client (no SYN seen): directions are swapped on entry. */
+  private readonly swapped: boolean;
   private rules: FrameRules | null = null;
 
   constructor(
     info: TcpConnectionInfo,
     private readonly options: ConnectionOptions,
   ) {
+    const { wsPort } = options;
+    this.swapped = wsPort !== undefined && !info.sawSyn && info.client.port === wsPort && info.server.port !== wsPort;
     this.model = {
       id: info.id,
-      client: info.client,
-      server: info.server,
+      client: this.swapped ? info.server : info.client,
+      server: this.swapped ? info.client : info.server,
       start: info.firstTs,
       end: info.firstTs,
       packets: { client: 0, server: 0 },
@@ -71,31 +75,43 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       messages: [],
       findings: [],
       isWebSocket: false,
+      events: [],
+      close: closeModel([]),
+      heartbeat: heartbeatModel([], matchPongs([]), 0),
     };
+    this.timeline = new TimelineRecorder(info.firstTs, options.idleThresholdS);
     this.http = new HttpUpgradeTracker({
       onRequest: (request) => this.onRequest(request),
       onResponse: (response, request) => this.onResponse(response, request),
       onSwitch: (response) => this.onSwitch(response),
       onWebSocketData: (chunk) => this.onWebSocketData(chunk),
       onWebSocketGap: (direction, bytesMissing, ts, packet) => this.onWebSocketGap(direction, bytesMissing, ts, packet),
-      onOpaqueData: () => {},
+      onOpaqueData: (chunk) => this.onOpaqueData(chunk),
       onProblem: (code, message, where) => this.report(code, message, where),
     });
   }
 
-  onSegment(segment: Segment, direction: Direction): void {
+  onSegment(segment: Segment, sender: Direction): void {
+    const direction = this.role(sender);
+    this.timeline.segment(segment, direction);
     this.model.packets[direction]++;
     this.model.bytes[direction] += segment.payloadLength;
     this.model.end = segment.ts;
   }
 
   onChunk(chunk: StreamChunk): void {
-    this.http.push(chunk);
+    this.http.push(this.swapped ? { ...chunk, direction: this.role(chunk.direction) } : chunk);
   }
 
-  onEvent(event: TcpEvent): void {
+  onEvent(tcpEvent: TcpEvent): void {
+    const event = this.swapped ? { ...tcpEvent, direction: this.role(tcpEvent.direction) } : tcpEvent;
+    this.timeline.tcpEvent(event);
     if (event.overflow) this.reportOverflow(event);
-    if (event.type === 'gap') this.http.gap(event.direction, event.bytesMissing ?? 0, event.ts, event.packet);
+    if (event.type !== 'gap') return;
+    const bytesMissing = event.bytesMissing ?? 0;
+    // The HTTP tracker drops gaps of bytes it hands on raw; a direction decoded mid-stream needs them.
+    if (this.midStream.has(event.direction)) this.sides?.[event.direction]?.gap(bytesMissing, event.ts, event.packet);
+    else this.http.gap(event.direction, bytesMissing, event.ts, event.packet);
   }
 
   onEnd(ts: number): void {
@@ -114,10 +130,18 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
           const header = side.parser.pendingHeader;
           if (header && this.rules) this.model.findings.push(...this.rules.checkUnfinished(header, { ts }));
         }
-        side.assembler.finish();
+        side.end();
       }
     }
     this.sides = null;
+    const { events, close, heartbeat, findings } = this.timeline.finish(this.model.end);
+    Object.assign(this.model, { events, close, heartbeat });
+    this.model.findings.push(...findings);
+  }
+
+  private role(direction: Direction): Direction {
+    if (!this.swapped) return direction;
+    return direction === 'client' ? 'server' : 'client';
   }
 
   private reportOverflow({ direction, ts, packet }: TcpEvent): void {
@@ -135,6 +159,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   }
 
   private onRequest(request: HttpRequestHead): void {
+    this.timeline.request(request);
     if (!isHandshakeAttempt(this.model.handshake, request)) return;
     this.model.handshake = handshakeFromRequest(request, this.model.server);
     this.model.isWebSocket = true;
@@ -142,6 +167,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   }
 
   private onResponse(response: HttpResponseHead, request: HttpRequestHead | null): void {
+    this.timeline.response(response);
     const { handshake } = this.model;
     if (!handshake || request !== handshake.request) return;
     this.model.findings.push(...applyResponse(handshake, response));
@@ -157,36 +183,43 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       otherExtensions: accepted.some((extension) => extension.name !== deflate?.extension),
       upgradeTs: response.ts,
     });
-    const side = (direction: Direction): WebSocketSide => ({
-      parser: new FrameParser(direction, (frame) => this.onFrame(frame), { maxPayloadKeep: this.options.maxMessageBytes }),
-      assembler: new MessageAssembler(direction, {
-        deflate,
-        maxMessageBytes: this.options.maxMessageBytes,
-        onMessage: (message) => this.onMessage(message),
-        onProblem: (code, message, frame) =>
-          this.report(code, message, { ts: frame.ts, packet: frame.packet, frame: this.frameIndex.get(frame) }),
-      }),
-      lost: false,
-    });
+    this.timeline.open(response);
+    const side = (direction: Direction) => WebSocketDirection.afterUpgrade({ ...this.directionOptions(direction), deflate });
     this.sides = { client: side('client'), server: side('server') };
   }
 
+  private directionOptions(direction: Direction): Omit<WebSocketDirectionOptions, 'deflate'> {
+    return {
+      direction,
+      maxMessageBytes: this.options.maxMessageBytes,
+      onFrame: (frame) => this.onFrame(frame),
+      onMessage: (message) => this.onMessage(message),
+      onProblem: (code, message, frame) => this.report(code, message, { ts: frame.ts, packet: frame.packet, frame: this.frameIndex.get(frame) }),
+      report: (code, message, where) => this.report(code, message, where),
+    };
+  }
+
   private onWebSocketData(chunk: StreamChunk): void {
-    const side = this.sides?.[chunk.direction];
-    if (!side || side.lost) return;
-    side.parser.push(chunk.data, chunk.offset, chunk.ts, chunk.packet);
+    this.sides?.[chunk.direction]?.push(chunk);
   }
 
   private onWebSocketGap(direction: Direction, bytesMissing: number, ts: number, packet: number): void {
-    const side = this.sides?.[direction];
-    if (!side || side.lost) return;
-    side.lost = true;
-    side.parser.reset();
-    this.report(
-      'websocket-gap',
-      `${bytesMissing} bytes from the ${direction} were not captured; decoding of that direction stopped.`,
-      { ts, packet },
-    );
+    this.sides?.[direction]?.gap(bytesMissing, ts, packet);
+  }
+
+  /**
+   * Bytes the HTTP tracker could not read as HTTP: a capture that began after the upgrade (or lost it in a
+   * gap) may still hold WebSocket frames; each direction is searched for them.
+   */
+  private onOpaqueData(chunk: StreamChunk): void {
+    const { direction } = chunk;
+    if (!this.midStream.has(direction)) {
+      if (this.sides?.[direction]) return; // after a 101: a direction that already has a decoder
+      const forced = this.options.wsPort !== undefined && this.model.server.port === this.options.wsPort;
+      this.sides = { ...this.sides, [direction]: WebSocketDirection.midStream(this.directionOptions(direction), forced) };
+      this.midStream.add(direction);
+    }
+    this.sides?.[direction]?.push(chunk);
   }
 
   private onFrame(frame: Frame): void {
@@ -216,8 +249,9 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     }
     this.model.frames.push(model);
     this.model.isWebSocket = true;
+    this.timeline.frame(model, frame.payload);
     if (this.rules) this.model.findings.push(...this.rules.check(frame, index));
-    this.sides?.[frame.direction].assembler.push(frame);
+    this.sides?.[frame.direction]?.assembler.push(frame);
   }
 
   private onMessage(message: Message): void {
@@ -234,5 +268,6 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       json: !message.truncated && isJsonBody(message.data),
     };
     this.model.messages.push(model);
+    this.timeline.message(model, message.packet);
   }
 }

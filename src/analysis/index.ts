@@ -5,6 +5,7 @@ export {
   type AnalyzeOptions,
   type AnalysisResult,
 } from './analyze.js';
+export { DEFAULT_IDLE_THRESHOLD_S } from './timeline.js';
 export type * from './model.js';
 export type { Endpoint } from '../packet/types.js';
 export type { Direction } from '../tcp/types.js';

@@ -78,6 +78,12 @@ export interface ConnectionModel {
   findings: Finding[];
   /** True when the connection carried a WebSocket upgrade attempt or WebSocket frames. */
   isWebSocket: boolean;
+  /** TCP, HTTP and WebSocket events in one list, ordered by time, then packet. */
+  events: TimelineEvent[];
+  /** How the connection ended. */
+  close: CloseModel;
+  /** Whether heartbeats (Ping/Pong, TCP keep-alives) flowed. */
+  heartbeat: HeartbeatModel;
 }
 
 export interface CaptureModel {

@@ -86,7 +86,13 @@ export const FINDINGS = {
   // websocket
   'websocket-gap': {
     severity: 'warning',
-    meaning: 'WebSocket bytes were not captured; frames in the gap are lost.',
+    meaning:
+      'WebSocket bytes were not captured; frames in the gap are lost, and decoding resumes at the next plausible frame header after it.',
+  },
+  'websocket-mid-stream': {
+    severity: 'info',
+    meaning:
+      'The capture holds no opening handshake for this connection; its bytes were decoded as WebSocket because they chain into plausible frame headers (or because --ws-port names its port).',
   },
   'frame-incomplete': {
     severity: 'warning',
@@ -258,6 +264,39 @@ export const FINDINGS = {
     severity: 'info',
     meaning: 'A pong answers no ping from the other side; allowed as a one-way heartbeat.',
     reference: 'RFC 6455 §5.5.3',
+  },
+  // analysis: how the connection ended, heartbeats (timeline)
+  'tcp-reset': {
+    severity: 'warning',
+    meaning: 'The TCP connection ended with a reset (RST) rather than an orderly FIN exchange; data still in flight may have been dropped.',
+    reference: 'RFC 9293 §3.5.2; RFC 6455 §7.1.1',
+  },
+  'abnormal-closure': {
+    severity: 'warning',
+    meaning:
+      'The TCP connection closed without a Close frame from either side: an abnormal closure, which browsers report as code 1006.',
+    reference: 'RFC 6455 §7.1.5, §7.4.1',
+  },
+  'close-not-answered': {
+    severity: 'warning',
+    meaning: 'One side sent a Close frame and the other never sent its own Close back.',
+    reference: 'RFC 6455 §5.5.1, §7.1.2',
+  },
+  'close-without-tcp-teardown': {
+    severity: 'info',
+    meaning:
+      'Close frames were sent but the capture ends with the TCP connection still open; the server should close it once the closing handshake is done.',
+    reference: 'RFC 6455 §7.1.1',
+  },
+  'ping-unanswered': {
+    severity: 'warning',
+    meaning: 'Pings got no Pong with the same application data from the other side.',
+    reference: 'RFC 6455 §5.5.2, §5.5.3',
+  },
+  'keepalive-unanswered': {
+    severity: 'warning',
+    meaning: 'TCP keep-alive probes got no answer: the peer sent nothing after them, so it is gone or unreachable.',
+    reference: 'RFC 9293 §3.8.4',
   },
 } as const satisfies Record<string, FindingDefinition>;
 

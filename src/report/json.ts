@@ -73,6 +73,9 @@ function connectionJson(connection: ConnectionModel, mode: PayloadMode) {
     // Lazy: a report with every payload byte is written item by item (stream.ts).
     frames: lazyArray(connection.frames, (frame) => frameJson(frame, mode)),
     messages: lazyArray(connection.messages, (message) => messageJson(message, mode)),
+    events: lazyArray(connection.events, (event) => event),
+    close: connection.close,
+    heartbeat: connection.heartbeat,
     findings: connection.findings satisfies Finding[],
   };
 }
