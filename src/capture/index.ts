@@ -1,5 +1,5 @@
-// capture/: capture files -> Packet. Classic pcap (through pcap-parser) and pcapng (our own block
-// reader), either of them gzip-compressed; several files are merged by timestamp.
+// capture/: capture files -> Packet. Classic pcap and pcapng (our own readers, parsing records in place
+// in the chunks read), either of them gzip-compressed; several files are merged by timestamp.
 import { CaptureFile, Tally } from './file.js';
 import { MergeQueue, mergeByTime } from './merge.js';
 import {

@@ -58,6 +58,17 @@ test('pcap cut inside the file header', async () => {
   assertDamaged(await readDamaged('cut-file-header.pcap', pcapHead.subarray(0, 10)), 0, 0, /file header cut short: 10 of 24/);
 });
 
+test('pcap of an unknown version (neither major 2 nor minor 4) stops at the version field', async () => {
+  const head = Buffer.from(pcapHead);
+  head.writeUInt16BE(1, 4);
+  head.writeUInt16BE(0, 6);
+  const { error, result } = await readDamaged('version.pcap', Buffer.concat([head, pcapFirst]));
+  assert.equal(error.kind, 'damaged');
+  assert.equal(error.offset, 4);
+  assert.match(error.message, /damaged at byte 4: unsupported pcap version 1\.0 \(expected 2\.4\)$/);
+  assert.equal(result.packets, 0);
+});
+
 test('pcap cut inside a record header', async () => {
   const outcome = await readDamaged('cut-header.pcap', Buffer.concat([pcapPrefix, pcapSecond.subarray(0, 9)]));
   assertDamaged(outcome, 90, 1, /record header cut short: 9 of 16 bytes/);
