@@ -44,8 +44,9 @@ export function formatEndpoint(endpoint: Endpoint): string {
   return endpoint.ip.includes(':') ? `[${endpoint.ip}]:${endpoint.port}` : `${endpoint.ip}:${endpoint.port}`;
 }
 
-/** Seconds as a short human duration: 850 ms, 12.3 s, 4m05s, 2h03m. */
+/** Seconds as a short human duration: 850 ms, 12.3 s, 4m05s, 2h03m (negative when a capture's time runs backwards). */
 export function formatDuration(seconds: number): string {
+  if (seconds < 0) return `-${formatDuration(-seconds)}`;
   if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
   const s = Math.round(seconds);
@@ -53,11 +54,16 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** Seconds since the epoch as an ISO-like UTC time with microseconds. */
+/**
+ * Seconds since the epoch as an ISO-like UTC time with microseconds. A pcapng timestamp may lie beyond what a
+ * Date holds (±8.64e12 s): such a time is shown as its number of seconds instead.
+ */
 export function formatAbsoluteTime(ts: number): string {
   const whole = Math.floor(ts);
+  const date = new Date(whole * 1000);
+  if (Number.isNaN(date.getTime())) return `${ts} s since 1970`;
   const micros = Math.round((ts - whole) * 1e6);
-  const base = new Date(whole * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const base = date.toISOString().slice(0, 19).replace('T', ' ');
   return `${base}.${String(Math.min(micros, 999999)).padStart(6, '0')}`;
 }
 

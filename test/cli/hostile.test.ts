@@ -242,3 +242,20 @@ test('out-of-order-hole.pcap: bytes held behind a hole are capped by --max-buffe
     assert.deepEqual(frameList(r).filter((f) => f.startsWith('client')), ['client text 15', 'client text 30']);
   }
 });
+
+test('far-future.pcapng and time-runs-backwards.pcap: timestamps are reported as the capture has them', async () => {
+  const far = `${DIR}/far-future.pcapng`;
+  const backwards = `${DIR}/time-runs-backwards.pcap`;
+  for (const path of [far, backwards]) {
+    for (const command of await textCommands()) {
+      const run = await wsdissect(command, path);
+      assert.deepEqual([run.code, run.stderr], [0, ''], `${command} ${path}`);
+    }
+    const { code, report: r } = await report(path);
+    assert.equal(code, 0);
+    assert.equal(frameList(r)?.length, 8);
+  }
+  // 2^62 s after the epoch: beyond any calendar, still a number in the report.
+  assert.ok((await report(far)).report.connections[0].frames.every((f) => (f as { ts?: number }).ts! > 2 ** 62));
+  assert.match((await wsdissect('summary', backwards)).stdout, / 1000\/1000 .* -15\.0 s\n/);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, formatEndpoint, payloadPreview, sanitizeForTerminal } from '../../src/report/index.js';
+import { formatAbsoluteTime, formatDuration, formatEndpoint, payloadPreview, sanitizeForTerminal } from '../../src/report/index.js';
 
 test('escape sequences and control characters are made visible, never passed through', () => {
   assert.equal(sanitizeForTerminal('a\x1b[2Jb'), 'a\\x1b[2Jb');
@@ -28,4 +28,13 @@ test('endpoints and durations', () => {
   assert.equal(formatDuration(42.25), '42.3 s');
   assert.equal(formatDuration(245), '4m05s');
   assert.equal(formatDuration(7380), '2h03m');
+  assert.equal(formatDuration(-15), '-15.0 s', 'a capture whose time runs backwards');
+  assert.equal(formatDuration(-0.25), '-250 ms');
+});
+
+test('absolute times, and times no Date can hold (pcapng timestamps are 64-bit) as seconds', () => {
+  assert.equal(formatAbsoluteTime(1_700_000_000.123456), '2023-11-14 22:13:20.123456');
+  assert.equal(formatAbsoluteTime(-1), '1969-12-31 23:59:59.000000');
+  assert.equal(formatAbsoluteTime(2 ** 62), '4611686018427388000 s since 1970');
+  assert.equal(formatAbsoluteTime(-1e13), '-10000000000000 s since 1970');
 });

@@ -1,7 +1,8 @@
 /**
  * The terminal UI on fixtures/hostile/escape-sequences.pcap (escape sequences, C1 controls and bidi overrides in
  * the URL, headers, a reason phrase, payloads and close reasons) and proto-headers.pcap: walking every
- * connection, every timeline row and every payload view never puts a raw control character on the screen.
+ * connection, every timeline row and every payload view never puts a raw control character on the screen; nor do
+ * timestamps no calendar holds (far-future.pcapng) or time running backwards (time-runs-backwards.pcap) break it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { KEY, renderAt } from './render.js';
 /** Anything a terminal would interpret, newline aside. Colours are off under test, so even SGR would show here. */
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
-for (const fixture of ['escape-sequences.pcap', 'proto-headers.pcap']) {
+for (const fixture of ['escape-sequences.pcap', 'proto-headers.pcap', 'far-future.pcapng', 'time-runs-backwards.pcap']) {
   test(`tui on hostile/${fixture}: no screen ever carries a raw control character`, async () => {
     const { model } = await analyzeCaptures([`fixtures/hostile/${fixture}`], { retainBytes: TUI_RETAIN_BYTES });
     const ui = await renderAt(createElement(Browser, { model, toolVersion: '9.9.9' }), 120, 40);
@@ -39,8 +40,13 @@ for (const fixture of ['escape-sequences.pcap', 'proto-headers.pcap']) {
     check();
     assert.ok(ui.frames.length > 50, `the walk drew ${ui.frames.length} screens`);
     // The hostile text was on screen, shown as visible escapes.
-    const shown = fixture === 'escape-sequences.pcap' ? ['evil.example\\x1b]0;pwned\\x07', '\\x1b[2J\\x1b[Hscreen cleared'] : ['__proto__'];
-    for (const text of shown) assert.ok(ui.frames.some((frame) => frame.includes(text)), `some screen shows ${text}`);
+    const shown: Record<string, string[]> = {
+      'escape-sequences.pcap': ['evil.example\\x1b]0;pwned\\x07', '\\x1b[2J\\x1b[Hscreen cleared'],
+      'proto-headers.pcap': ['__proto__'],
+      'far-future.pcapng': ['4611686020127388000 s since 1970'],
+      'time-runs-backwards.pcap': ['-15.0 s'],
+    };
+    for (const text of shown[fixture]) assert.ok(ui.frames.some((frame) => frame.includes(text)), `some screen shows ${text}`);
     ui.unmount();
   });
 }
