@@ -48,7 +48,13 @@ export interface Ending {
 }
 
 /** How the connection ended, read from its close model (RFC 6455 §7.1.4 for what counts as clean). */
-export function connectionEnding(close: CloseModel): Ending {
+export function connectionEnding(close: CloseModel, isWebSocket = true): Ending {
+  if (!isWebSocket) {
+    // Plain TCP: no closing handshake to judge, only how TCP ended.
+    const label = close.tcpEnd === 'open' ? 'open' : close.tcpEnd.toUpperCase();
+    const by = close.tcpEndBy ? ` by the ${close.tcpEndBy}` : '';
+    return { label, color: close.tcpEnd === 'rst' ? 'red' : 'gray', explanation: close.tcpEnd === 'open' ? 'Still open when the capture ends.' : `TCP ${label}${by}.` };
+  }
   const code = close.initiator === 'server' ? close.serverCode : close.clientCode;
   const codeText = code === null ? 'no code' : String(code);
   const by = close.initiator === null ? '' : ` by the ${close.initiator}`;

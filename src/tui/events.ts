@@ -86,7 +86,7 @@ export function eventLook(connection: ConnectionModel, event: TimelineEvent): Ev
     case 'ws-message': {
       const message = eventMessage(connection, event);
       const opcode = message?.opcode ?? 2;
-      return { label: opcode === 1 ? 'TEXT' : 'BINARY', color: dataColor(opcode) };
+      return { label: opcode === 1 ? 'text msg' : 'binary msg', color: dataColor(opcode) };
     }
     case 'ping':
     case 'pong':
@@ -94,7 +94,7 @@ export function eventLook(connection: ConnectionModel, event: TimelineEvent): Ev
     case 'ws-close':
       return { label: 'close', color: 'red' };
     case 'ws-open':
-      return { label: 'open', color: 'green' };
+      return { label: 'ws open', color: 'green' };
     case 'http-request':
       return { label: 'HTTP req', color: 'magenta' };
     case 'http-response':
@@ -115,8 +115,8 @@ export function eventLook(connection: ConnectionModel, event: TimelineEvent): Ev
 }
 
 /** Bytes the event carries: payload or message length, or bytes lost in a gap. */
-export function eventSize(event: TimelineEvent): number | null {
-  return event.length ?? event.bytesMissing ?? null;
+export function eventSize(connection: ConnectionModel, event: TimelineEvent): number | null {
+  return event.length ?? eventFrame(connection, event)?.payloadLength ?? event.bytesMissing ?? null;
 }
 
 function closeText(code: number | null | undefined, reason: string | undefined): string {

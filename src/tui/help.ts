@@ -36,10 +36,10 @@ export const HELP_LINES: readonly Line[] = [
 export function keyHints(state: UiState): string {
   switch (state.focus) {
     case 'connections':
-      return `j/k move  Enter open  Tab pane  s sort  a all TCP  / search  e export  ? help  q quit`;
+      return `? help  q quit  j/k move  Enter open  Tab pane  s sort  a all TCP  / search  e export`;
     case 'timeline':
-      return `j/k move  Enter detail  Esc back  t time  f filter  z fold  / search  n/N next  e export  ? help  q quit`;
+      return `? help  q quit  Enter detail  Esc back  t time  f filter  z fold  / search  n/N next  e export`;
     case 'detail':
-      return `j/k scroll  Esc back  p payload (${state.payloadView})  z fold JSON  e export payload  ? help  q quit`;
+      return `? help  q quit  j/k scroll  Esc back  p payload  z fold JSON  e export payload`;
   }
 }

@@ -84,11 +84,18 @@ export function hangingWrap(text: string, width: number, indent = ''): string[] 
   return lines;
 }
 
-/** Payload sizes: bytes up to 10 KiB, then KiB, MiB. */
+const UNITS = ['KiB', 'MiB', 'GiB'];
+
+/** Sizes: bytes below 10 KiB (payload sizes read best exact), then KiB, MiB, GiB with one decimal. */
 export function formatSize(bytes: number): string {
   if (bytes < 10 * 1024) return `${bytes} B`;
-  if (bytes < 10 * 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
 /** Counts with thousands separators, independent of the locale. */

@@ -1,13 +1,13 @@
 import type { ConnectionModel, TimelineEvent } from '../analysis/index.js';
-import { eventCategory, eventText, FindingIndex, FOLDABLE, type EventCategory } from './events.js';
+import { eventCategory, eventFrame, eventText, FindingIndex, FOLDABLE, type EventCategory } from './events.js';
 
 /** What `f` cycles through. */
 export type TimelineFilter = 'all' | EventCategory | 'findings';
 export const TIMELINE_FILTERS: readonly TimelineFilter[] = ['all', 'data', 'control', 'tcp', 'findings'];
 
 /**
- * The rows the timeline shows: every event, or those the filter keeps, with runs of TCP chatter folded into one
- * row. A row covers events `first`..`last` (of which `count` are shown when unfolded). Rows are in event order,
+ * The rows the timeline shows: every event, or those the filter keeps; folded, runs of TCP chatter become one
+ * row and a message sent as a single frame is one row, not two. A row covers events `first`..`last` (of which `count` are shown when unfolded). Rows are in event order,
  * so the row holding an event is found by binary search.
  */
 export interface TimelineView {
@@ -67,6 +67,12 @@ class RowsView implements TimelineView {
   }
 }
 
+/** A text or binary frame with FIN set and no fragment before it: the whole message (RFC 6455 §5.4). */
+function isWholeMessage(connection: ConnectionModel, event: TimelineEvent): boolean {
+  const frame = eventFrame(connection, event);
+  return frame !== null && frame.fin && (frame.opcode === 1 || frame.opcode === 2);
+}
+
 /**
  * Builds the rows for a filter and folding: one pass over the events, no object per event. With no filter and
  * no folding it is the identity view and touches no event at all.
@@ -90,6 +96,8 @@ export function buildTimelineView(
     if (filter === 'findings' ? findings.forEvent(event).length === 0 : filter !== 'all' && eventCategory(connection, event) !== filter) {
       continue;
     }
+    // Folded, a message sent as one frame is one row: its ws-message row stands for the frame too.
+    if (fold && event.type === 'ws-frame' && isWholeMessage(connection, event)) continue;
     const foldable = fold && FOLDABLE.has(event.type);
     if (foldable && openFold) {
       lasts[rows - 1] = i;

@@ -36,6 +36,7 @@ test('how a connection ended: clean close, RST, FIN without close, unclean close
   assert.equal(connectionEnding({ ...serverClose, tcpEnd: 'fin' }).label, 'close 4000 !');
   assert.equal(connectionEnding({ ...serverClose, tcpEnd: 'open' }).label, 'closing 4000');
   assert.equal(connectionEnding({ ...serverClose, tcpEnd: 'rst' }).label, 'RST 4000');
+  assert.deepEqual(connectionEnding({ ...none, tcpEnd: 'fin', tcpEndBy: 'client' }, false), { label: 'FIN', color: 'gray', explanation: 'TCP FIN by the client.' });
 });
 
 test('activity: messages per time bucket, idle as dots, close red, cursor inverted', () => {

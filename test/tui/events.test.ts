@@ -20,7 +20,7 @@ test('kind labels and colours by family', () => {
   assert.deepEqual(look(event('ws-frame', 0, { frame: 0 })), { label: 'text', color: 'green' });
   assert.deepEqual(look(event('ws-frame', 0, { frame: 1 })), { label: 'binary…', color: 'blueBright' });
   assert.deepEqual(look(event('ws-frame', 0, { frame: 2 })), { label: 'cont', color: 'white' });
-  assert.deepEqual(look(event('ws-message', 0, { message: 0 })), { label: 'BINARY', color: 'blueBright' });
+  assert.deepEqual(look(event('ws-message', 0, { message: 0 })), { label: 'binary msg', color: 'blueBright' });
   assert.deepEqual(look(event('pong', 0, { frame: 3 })), { label: 'pong', color: 'cyan' });
   assert.deepEqual(look(event('ws-close', 0, { frame: 4 })), { label: 'close', color: 'red' });
   assert.deepEqual(look(event('keepalive', 0)), { label: 'keepalive', color: 'yellow' });

@@ -58,7 +58,7 @@ export const NO_HEARTBEAT: HeartbeatModel = {
 
 /** A connection model built from the parts a test cares about. */
 export function connection(parts: Partial<ConnectionModel> = {}): ConnectionModel {
-  const model = {
+  return {
     id: 7,
     client: { ip: '10.0.0.1', port: 50000 },
     server: { ip: '10.0.0.2', port: 80 },
@@ -76,5 +76,4 @@ export function connection(parts: Partial<ConnectionModel> = {}): ConnectionMode
     heartbeat: NO_HEARTBEAT,
     ...parts,
   };
-  return model as ConnectionModel;
 }

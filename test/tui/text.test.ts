@@ -30,7 +30,8 @@ test('sizes and counts', () => {
   assert.equal(formatSize(0), '0 B');
   assert.equal(formatSize(10239), '10239 B');
   assert.equal(formatSize(10240), '10.0 KiB');
-  assert.equal(formatSize(1048576 * 12), '12.0 MiB');
+  assert.equal(formatSize(1048576 * 5), '5.0 MiB');
+  assert.equal(formatSize(1048576 * 1024 * 3), '3.0 GiB');
   assert.equal(formatCount(1234567), '1,234,567');
   assert.equal(formatCount(999), '999');
 });

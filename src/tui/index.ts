@@ -1,0 +1,64 @@
+// tui/: the terminal UI (`wsdissect tui`). It reads the analysis model only; every capture string it shows
+// goes through the report stage's terminal-safe helpers.
+import { createElement } from 'react';
+import { render } from 'ink';
+import { analyzeCaptures, type AnalysisResult, type AnalyzeOptions } from '../analysis/index.js';
+import { ExitCode } from '../cli/exit-codes.js';
+import { App } from './app.js';
+
+export { App, AnalysisCancelled, type AppProps, type Progress } from './app.js';
+export { Browser, type BrowserProps } from './browser.js';
+export { KEYS } from './help.js';
+
+/** Payload bytes kept per frame and message, so the detail pane can show (and export) real payloads. */
+export const TUI_RETAIN_BYTES = 64 * 1024;
+
+export interface TuiOptions {
+  toolVersion: string;
+  /** Reassembly and message size limits, as the other commands take them. */
+  limits?: Pick<AnalyzeOptions, 'maxBufferBytes' | 'maxMessageBytes'>;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr: (text: string) => void;
+}
+
+// The alternate screen keeps the user's scrollback as it was once the UI quits.
+const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';
+const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
+
+/** Runs the UI until the user quits; resolves to the process exit code. */
+export async function runTui(files: string[], options: TuiOptions): Promise<number> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  if (!stdout.isTTY || !stdin.isTTY) {
+    options.stderr(
+      'wsdissect tui: needs an interactive terminal (stdin and stdout must be a TTY).\n' +
+        'For text output use `wsdissect timeline <capture>` or `wsdissect report <capture>`.\n',
+    );
+    return ExitCode.USAGE;
+  }
+  let result: AnalysisResult | null = null;
+  stdout.write(ENTER_ALTERNATE_SCREEN);
+  try {
+    const instance = render(
+      createElement(App, {
+        files,
+        toolVersion: options.toolVersion,
+        analyze: (onProgress) =>
+          analyzeCaptures(files, {
+            ...options.limits,
+            retainBytes: TUI_RETAIN_BYTES,
+            onProgress: (bytesRead, totalBytes, found) => onProgress({ bytesRead, totalBytes, ...found }),
+          }),
+        onResult: (done) => (result = done),
+      }),
+      { stdin, stdout, exitOnCtrlC: true, incrementalRendering: true },
+    );
+    await instance.waitUntilExit();
+  } finally {
+    stdout.write(LEAVE_ALTERNATE_SCREEN);
+  }
+  const error = (result as AnalysisResult | null)?.error;
+  if (!error) return ExitCode.OK;
+  return error.kind === 'damaged' ? ExitCode.DAMAGED : ExitCode.NOT_A_CAPTURE;
+}

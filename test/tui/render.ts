@@ -1,0 +1,59 @@
+import type { ReactElement } from 'react';
+import { render } from 'ink-testing-library';
+
+export const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Keys as a terminal sends them. */
+export const KEY = {
+  enter: '\r',
+  escape: '\u001b',
+  tab: '\t',
+  shiftTab: '\u001b[Z',
+  up: '\u001b[A',
+  down: '\u001b[B',
+  pageUp: '\u001b[5~',
+  pageDown: '\u001b[6~',
+  backspace: '\u007f',
+} as const;
+
+/**
+ * Renders at a terminal size (ink-testing-library's stdout is 100 columns with no rows; the UI follows
+ * 'resize', as it does in a real terminal) and returns helpers that type keys and read the screen.
+ */
+export async function renderAt(element: ReactElement, columns = 80, rows = 24) {
+  const instance = render(element);
+  const drawn = instance.frames.length;
+  resize(instance.stdout, columns, rows);
+  await until(() => instance.frames.length > drawn, 1000);
+  await tick(5);
+  return {
+    ...instance,
+    /** Types keys one at a time, each after the frame the previous one caused (or 1 s, for keys that change nothing). */
+    async press(...keys: string[]) {
+      for (const key of keys) {
+        const drawn = instance.frames.length;
+        instance.stdin.write(key);
+        await until(() => instance.frames.length > drawn, 1000);
+        await tick(5);
+      }
+    },
+    screen: () => instance.lastFrame() ?? '',
+    async resize(newColumns: number, newRows: number) {
+      const before = instance.frames.length;
+      resize(instance.stdout, newColumns, newRows);
+      await until(() => instance.frames.length > before, 1000);
+      await tick(5);
+    },
+  };
+}
+
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await tick(2);
+}
+
+function resize(stdout: NodeJS.EventEmitter, columns: number, rows: number): void {
+  Object.defineProperty(stdout, 'columns', { value: columns, configurable: true });
+  Object.defineProperty(stdout, 'rows', { value: rows, configurable: true });
+  stdout.emit('resize');
+}
