@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   analyzeCaptures,
+  DEFAULT_IDLE_THRESHOLD_S,
   DEFAULT_MAX_BUFFER_BYTES,
   DEFAULT_MAX_MESSAGE_BYTES,
   type AnalysisResult,
@@ -18,6 +19,7 @@ import {
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
 import { formatSummary } from './summary.js';
+import { FINDING_TYPE, formatTimeline, TIMELINE_EVENT_TYPES } from './timeline.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -57,10 +59,47 @@ function parseMessageBytes(value: string): number {
   return bytes;
 }
 
-/** The memory limits every analysing command takes (README, "Limits"). */
+/** The memory limits every analysing command takes (README, "Limits"), and how connections are decoded. */
 interface LimitOptions {
   maxBuffer: number;
   maxMessageBytes: number;
+  wsPort?: number;
+  idleThreshold?: number;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a TCP port (1-65535)');
+  return port;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new InvalidArgumentError('expected a number of seconds (0 or more)');
+  return seconds;
+}
+
+/** `--idle-threshold`, for the commands that show the timeline or its idle periods. */
+function idleThresholdOption(): Option {
+  return new Option('--idle-threshold <seconds>', 'quiet periods (no payload either way) longer than this become idle events')
+    .argParser(parseSeconds)
+    .default(DEFAULT_IDLE_THRESHOLD_S);
+}
+
+/** --types: a comma-separated list of event types (and "finding"). */
+function parseTypes(value: string): Set<string> {
+  const known = new Set<string>([...TIMELINE_EVENT_TYPES, FINDING_TYPE]);
+  const types = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const unknown = types.filter((t) => !known.has(t));
+  if (types.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(`unknown event type ${unknown.join(', ') || '(none given)'}; known: ${[...known].join(', ')}`);
+  }
+  return new Set(types);
+}
+
+/** NO_COLOR (no-color.org): present and not empty turns colour off; so does output that is not a terminal. */
+function colourWanted(out: Output): boolean {
+  return out === processOutput && process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
 function limitOptions(): Option[] {
@@ -71,11 +110,21 @@ function limitOptions(): Option[] {
     new Option('--max-message-bytes <bytes>', 'largest message or frame payload decoded and inflated (at most 256M); the rest is counted, not kept')
       .argParser(parseMessageBytes)
       .default(DEFAULT_MAX_MESSAGE_BYTES, '64M'),
+    new Option(
+      '--ws-port <port>',
+      'WebSocket runs on this TCP port: that side is the server, and connections whose handshake was not captured are decoded as WebSocket',
+    ).argParser(parsePort),
   ];
 }
 
 function analyzeOptions(retainBytes: number | null, limits: LimitOptions): AnalyzeOptions {
-  return { retainBytes, maxBufferBytes: limits.maxBuffer, maxMessageBytes: limits.maxMessageBytes };
+  return {
+    retainBytes,
+    maxBufferBytes: limits.maxBuffer,
+    maxMessageBytes: limits.maxMessageBytes,
+    wsPort: limits.wsPort,
+    idleThresholdS: limits.idleThreshold,
+  };
 }
 
 function withLimits(command: Command): Command {
@@ -157,6 +206,7 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
     .description('one line per WebSocket connection: endpoints, URL, status, frames, messages, close codes, duration')
     .argument('<captures...>', 'capture files (pcap, pcapng, optionally gzip-compressed)')
     .addOption(allTcp)
+    .addOption(idleThresholdOption())
     .action(async (files: string[], opts: LimitOptions & { allTcp?: boolean }) => {
       const { result, exitCode } = await analyze(files, analyzeOptions(0, opts), out);
       const listed = opts.allTcp ? result.model.connections : result.model.connections.filter((c) => c.isWebSocket);
@@ -175,6 +225,21 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
       setExitCode(exitCode);
     });
 
+  withLimits(program.command('timeline'))
+    .description('one line per event of each WebSocket connection: TCP, HTTP, frames, messages, pings, close, gaps, idle periods, findings')
+    .argument('<captures...>', 'capture files')
+    .option('--conn <id>', 'only this connection', parseConnectionId)
+    .option('--types <list>', `only these event types, comma-separated (${[...TIMELINE_EVENT_TYPES, FINDING_TYPE].join(', ')})`, parseTypes)
+    .addOption(idleThresholdOption())
+    .action(async (files: string[], opts: LimitOptions & { conn?: number; types?: Set<string> }) => {
+      const { result, exitCode } = await analyze(files, analyzeOptions(240, opts), out);
+      const connections = result.model.connections.filter((c) => (opts.conn === undefined ? c.isWebSocket : c.id === opts.conn));
+      if (exitCode !== ExitCode.NOT_A_CAPTURE) {
+        out.stdout(formatTimeline(connections, { color: colourWanted(out), types: opts.types ?? null }) + '\n');
+      }
+      setExitCode(exitCode);
+    });
+
   withLimits(program.command('report'))
     .description('the JSON report (docs/report.schema.json)')
     .argument('<captures...>', 'capture files')
@@ -183,6 +248,7 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
       new Option('--payload <mode>', 'payload bytes in the report').choices(['none', 'preview', 'full']).default('preview'),
     )
     .addOption(allTcp)
+    .addOption(idleThresholdOption())
     .action(async (files: string[], opts: LimitOptions & { output?: string; payload: PayloadMode; allTcp?: boolean }) => {
       const retainBytes = opts.payload === 'full' ? null : opts.payload === 'preview' ? PREVIEW_BYTES : 0;
       const { result, exitCode } = await analyze(files, analyzeOptions(retainBytes, opts), out);

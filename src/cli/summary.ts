@@ -1,4 +1,5 @@
-import type { CaptureModel, ConnectionModel } from '../analysis/index.js';
+import type { CaptureModel, ConnectionModel, Direction } from '../analysis/index.js';
+import { sessionOpened } from '../analysis/close.js';
 import { formatDuration, formatEndpoint, formatTable, sanitizeForTerminal } from '../report/index.js';
 
 function countBy<T>(items: T[], direction: (item: T) => string): string {
@@ -16,6 +17,26 @@ function closeCodes(connection: ConnectionModel): string {
   return `${code('client')}/${code('server')}`;
 }
 
+/**
+ * How the connection ended, in a few words: `close 1000/1000 fin` (Close codes client/server, then how TCP
+ * ended), `rst by client`, `fin (no close) 1006`, `open`.
+ */
+export function describeEnd(connection: ConnectionModel): string {
+  const { close, events } = connection;
+  const closeFrom = (direction: Direction) => events.find((e) => e.type === 'ws-close' && e.direction === direction);
+  const client = closeFrom('client');
+  const server = closeFrom('server');
+  if (client || server) {
+    // RFC 6455 §7.1.5: a Close frame without a status code means 1005 to the application.
+    const code = (e: typeof client) => (e === undefined ? '-' : String(e.code ?? 1005));
+    return `close ${code(client)}/${code(server)} ${close.tcpEnd}`;
+  }
+  if (close.tcpEnd === 'open') return 'open';
+  // RFC 6455 §7.1.5: with no Close frame the close code is 1006 (abnormal closure).
+  if (close.tcpEnd === 'fin' && sessionOpened(events)) return 'fin (no close) 1006';
+  return `${close.tcpEnd} by ${close.tcpEndBy}`;
+}
+
 function status(connection: ConnectionModel): string {
   const { handshake } = connection;
   if (!handshake) return connection.frames.length > 0 ? 'mid-stream' : '-';
@@ -24,7 +45,7 @@ function status(connection: ConnectionModel): string {
 
 /** One row per connection: who talked to whom, where, how the upgrade went, how much, and how it closed. */
 export function formatSummary(model: CaptureModel, connections: ConnectionModel[]): string {
-  const header = ['ID', 'CLIENT', 'SERVER', 'URL', 'STATUS', 'FRAMES C/S', 'MSGS C/S', 'CLOSE C/S', 'DURATION'];
+  const header = ['ID', 'CLIENT', 'SERVER', 'URL', 'STATUS', 'FRAMES C/S', 'MSGS C/S', 'CLOSE C/S', 'ENDED', 'DURATION'];
   const rows = connections.map((c) => [
     String(c.id),
     formatEndpoint(c.client),
@@ -34,6 +55,7 @@ export function formatSummary(model: CaptureModel, connections: ConnectionModel[
     countBy(c.frames, (f) => f.direction),
     countBy(c.messages, (m) => m.direction),
     closeCodes(c),
+    describeEnd(c),
     formatDuration(c.end - c.start),
   ]);
   const files = model.files.map(sanitizeForTerminal).join(', ');

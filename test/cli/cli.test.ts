@@ -92,8 +92,8 @@ test('summary: one row per WebSocket connection, or per TCP connection with --al
   const title = `${MIXED}: pcapng, 156 packets, 1 WebSocket connection (9 TCP)`;
   const webSocket = (await wsdissect('summary', MIXED)).stdout.split('\n');
   assert.equal(webSocket[0], title);
-  assert.match(webSocket[2], /^ID +CLIENT +SERVER +URL +STATUS +FRAMES C\/S +MSGS C\/S +CLOSE C\/S +DURATION$/);
-  assert.match(webSocket[3], /^ 8 +127\.0\.0\.1:51662 +127\.0\.0\.1:18020 +ws:\/\/127\.0\.0\.1:18020\/ws +101 +4\/4 +3\/3 +1000\/1000 +32 ms$/);
+  assert.match(webSocket[2], /^ID +CLIENT +SERVER +URL +STATUS +FRAMES C\/S +MSGS C\/S +CLOSE C\/S +ENDED +DURATION$/);
+  assert.match(webSocket[3], /^ 8 +127\.0\.0\.1:51662 +127\.0\.0\.1:18020 +ws:\/\/127\.0\.0\.1:18020\/ws +101 +4\/4 +3\/3 +1000\/1000 +close 1000\/1000 fin +32 ms$/);
   assert.equal(webSocket.filter((line) => /^ *\d+ /.test(line)).length, 1);
   const all = (await wsdissect('summary', MIXED, '--all-tcp')).stdout.split('\n');
   assert.equal(all[0], title);
