@@ -18,6 +18,14 @@ export interface AnalyzeOptions {
   idleThresholdS?: number;
   /** WebSocket runs on this port: that side is the server, and connections without a handshake are decoded as WebSocket. */
   wsPort?: number;
+  /**
+   * Called once for each TCP connection as soon as it is over (both FINs, an RST, or the end of the capture),
+   * in the order connections end, with its finished model. Afterwards the model keeps only the connection's
+   * own fields (endpoints, times, counts, handshake, close, heartbeat, isWebSocket) and drops its frames,
+   * messages, events and findings, so that memory does not grow with the capture: a caller that needs them
+   * writes them out here, or keeps the arrays.
+   */
+  onConnectionEnd?: (connection: ConnectionModel) => void;
   /** Called as the files are read; `found` counts packets read and TCP connections seen so far. */
   onProgress?: (bytesRead: number, totalBytes: number, found: { packets: number; connections: number }) => void;
 }
@@ -63,6 +71,17 @@ function countSkip(counts: Map<FindingCode, SkipCount>, code: FindingCode, packe
   else counts.set(code, { count: 1, firstPacket: packet, ts });
 }
 
+/** Hands an ended connection to `onConnectionEnd`, then lets go of its per-frame lists. */
+function afterEnd(onConnectionEnd: (connection: ConnectionModel) => void): (connection: ConnectionModel) => void {
+  return (connection) => {
+    onConnectionEnd(connection);
+    connection.frames = [];
+    connection.messages = [];
+    connection.events = [];
+    connection.findings = [];
+  };
+}
+
 /** Reads the captures once, start to end, and builds the analysis model of every TCP connection in them. */
 export async function analyzeCaptures(files: string[], options: AnalyzeOptions): Promise<AnalysisResult> {
   const connections: ConnectionModel[] = [];
@@ -71,6 +90,7 @@ export async function analyzeCaptures(files: string[], options: AnalyzeOptions):
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     idleThresholdS: options.idleThresholdS,
     wsPort: options.wsPort,
+    onEnd: options.onConnectionEnd && afterEnd(options.onConnectionEnd),
   };
   const tracker = new TcpTracker(
     (info) => {

@@ -29,6 +29,8 @@ export interface ConnectionOptions {
    * whose handshake is not in the capture is decoded as WebSocket without waiting for frames to look like it.
    */
   wsPort?: number;
+  /** Called with the finished model once the connection is over (analyze.ts: onConnectionEnd). */
+  onEnd?: (model: ConnectionModel) => void;
 }
 
 /** Copies the kept prefix so the model never pins the capture's read buffers in memory. */
@@ -137,6 +139,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     const { events, close, heartbeat, findings } = this.timeline.finish(this.model.end);
     Object.assign(this.model, { events, close, heartbeat });
     this.model.findings.push(...findings);
+    this.options.onEnd?.(this.model);
   }
 
   private role(direction: Direction): Direction {
