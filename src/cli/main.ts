@@ -7,6 +7,7 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
   type AnalysisResult,
   type AnalyzeOptions,
+  type ConnectionModel,
 } from '../analysis/index.js';
 import {
   buildReport,
@@ -18,7 +19,7 @@ import {
 } from '../report/index.js';
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
-import { formatSummary } from './summary.js';
+import { formatSummaryRows, summaryRow } from './summary.js';
 import { FINDING_TYPE, formatTimeline, TIMELINE_EVENT_TYPES } from './timeline.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -208,9 +209,14 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
     .addOption(allTcp)
     .addOption(idleThresholdOption())
     .action(async (files: string[], opts: LimitOptions & { allTcp?: boolean }) => {
-      const { result, exitCode } = await analyze(files, analyzeOptions(0, opts), out);
-      const listed = opts.allTcp ? result.model.connections : result.model.connections.filter((c) => c.isWebSocket);
-      if (exitCode !== ExitCode.NOT_A_CAPTURE) out.stdout(formatSummary(result.model, listed) + '\n');
+      // Each row is made as its connection ends; the analysis then drops the connection's frames and events.
+      const rows: { id: number; row: string[] }[] = [];
+      const onConnectionEnd = (c: ConnectionModel) => {
+        if (opts.allTcp || c.isWebSocket) rows.push({ id: c.id, row: summaryRow(c) });
+      };
+      const { result, exitCode } = await analyze(files, { ...analyzeOptions(0, opts), onConnectionEnd }, out);
+      rows.sort((a, b) => a.id - b.id);
+      if (exitCode !== ExitCode.NOT_A_CAPTURE) out.stdout(formatSummaryRows(result.model, rows.map((r) => r.row)) + '\n');
       setExitCode(exitCode);
     });
 

@@ -43,10 +43,13 @@ function status(connection: ConnectionModel): string {
   return handshake.response ? String(handshake.response.status) : 'no reply';
 }
 
-/** One row per connection: who talked to whom, where, how the upgrade went, how much, and how it closed. */
-export function formatSummary(model: CaptureModel, connections: ConnectionModel[]): string {
-  const header = ['ID', 'CLIENT', 'SERVER', 'URL', 'STATUS', 'FRAMES C/S', 'MSGS C/S', 'CLOSE C/S', 'ENDED', 'DURATION'];
-  const rows = connections.map((c) => [
+/**
+ * One connection's row: who talked to whom, where, how the upgrade went, how much, and how it closed. Made
+ * from the connection's whole model, so `summary` makes it as each connection ends, before the analysis lets
+ * go of the frames and events (onConnectionEnd), and memory stays flat.
+ */
+export function summaryRow(c: ConnectionModel): string[] {
+  return [
     String(c.id),
     formatEndpoint(c.client),
     formatEndpoint(c.server),
@@ -57,7 +60,17 @@ export function formatSummary(model: CaptureModel, connections: ConnectionModel[
     closeCodes(c),
     describeEnd(c),
     formatDuration(c.end - c.start),
-  ]);
+  ];
+}
+
+/** The summary of the listed connections, from their full models. */
+export function formatSummary(model: CaptureModel, connections: ConnectionModel[]): string {
+  return formatSummaryRows(model, connections.map(summaryRow));
+}
+
+/** The summary: a title line, one row per listed connection (summaryRow, in id order), the capture findings. */
+export function formatSummaryRows(model: CaptureModel, rows: string[][]): string {
+  const header = ['ID', 'CLIENT', 'SERVER', 'URL', 'STATUS', 'FRAMES C/S', 'MSGS C/S', 'CLOSE C/S', 'ENDED', 'DURATION'];
   const files = model.files.map(sanitizeForTerminal).join(', ');
   const totalTcp = model.connections.length;
   // Counted from the model, not from the rows: with --all-tcp the rows include connections without WebSocket.
