@@ -11,6 +11,7 @@ import {
 } from '../analysis/index.js';
 import {
   buildReport,
+  NdjsonReport,
   PREVIEW_BYTES,
   sanitizeForTerminal,
   writeJson,
@@ -19,6 +20,7 @@ import {
 } from '../report/index.js';
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
+import { ProgressLine } from './progress.js';
 import { formatSummaryRows, summaryRow } from './summary.js';
 import { FINDING_TYPE, formatTimeline, TIMELINE_EVENT_TYPES } from './timeline.js';
 
@@ -153,27 +155,56 @@ function terminalSafeJson(json: string): string {
 const REPORT_PIECE_CHARS = 1 << 20;
 
 /**
+ * Where report text goes: `file` or stdout, in pieces of about REPORT_PIECE_CHARS made terminal-safe. The file
+ * is created at the first write, so a run that writes nothing (no capture) leaves none behind.
+ */
+class ReportSink {
+  private fd: number | null = null;
+  private pending = '';
+
+  constructor(
+    private readonly file: string | undefined,
+    private readonly out: Output,
+  ) {}
+
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= REPORT_PIECE_CHARS) this.flush();
+  }
+
+  /** Writes what is pending and closes the file. */
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+    }
+  }
+
+  private flush(): void {
+    const safe = terminalSafeJson(this.pending);
+    this.pending = '';
+    if (this.file === undefined) {
+      this.out.stdout(safe);
+      return;
+    }
+    this.fd ??= openSync(this.file, 'w');
+    writeSync(this.fd, safe);
+  }
+}
+
+/**
  * Writes the report to `file` or stdout piece by piece: with every payload byte it can be larger than one
  * string may be, and it is never held whole.
  */
 function writeReport(report: ReportDocument, file: string | undefined, out: Output): void {
-  const fd = file === undefined ? null : openSync(file, 'w');
-  let pending = '';
-  const flush = () => {
-    const safe = terminalSafeJson(pending);
-    pending = '';
-    if (fd === null) out.stdout(safe);
-    else writeSync(fd, safe);
-  };
+  const sink = new ReportSink(file, out);
   try {
-    writeJson(report, (text) => {
-      pending += text;
-      if (pending.length >= REPORT_PIECE_CHARS) flush();
-    });
-    pending += '\n';
-    flush();
+    writeJson(report, (text) => sink.write(text));
+    sink.write('\n');
   } finally {
-    if (fd !== null) closeSync(fd);
+    sink.close();
   }
 }
 
@@ -185,7 +216,15 @@ function parseConnectionId(value: string): number {
 
 /** Runs the analysis and turns reading problems into messages and the exit code they call for. */
 async function analyze(files: string[], options: AnalyzeOptions, out: Output): Promise<{ result: AnalysisResult; exitCode: number }> {
-  const result = await analyzeCaptures(files, options);
+  const progress = out === processOutput && process.stderr.isTTY === true ? new ProgressLine((text) => out.stderr(text)) : null;
+  const onProgress: AnalyzeOptions['onProgress'] =
+    progress === null ? undefined : (bytesRead, totalBytes, found) => progress.update({ bytesRead, totalBytes, ...found });
+  let result: AnalysisResult;
+  try {
+    result = await analyzeCaptures(files, { ...options, onProgress });
+  } finally {
+    progress?.clear();
+  }
   const { error } = result;
   if (!error) return { result, exitCode: ExitCode.OK };
   // The message names the file and, for damage, the byte offset (capture/ writes it that way).
@@ -255,13 +294,25 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
     )
     .addOption(allTcp)
     .addOption(idleThresholdOption())
-    .action(async (files: string[], opts: LimitOptions & { output?: string; payload: PayloadMode; allTcp?: boolean }) => {
+    .option('--ndjson', 'one JSON record per line, written while the capture is read, in flat memory (docs/ndjson.md)')
+    .action(async (files: string[], opts: LimitOptions & { output?: string; payload: PayloadMode; allTcp?: boolean; ndjson?: boolean }) => {
       const retainBytes = opts.payload === 'full' ? null : opts.payload === 'preview' ? PREVIEW_BYTES : 0;
-      const { result, exitCode } = await analyze(files, analyzeOptions(retainBytes, opts), out);
-      if (exitCode !== ExitCode.NOT_A_CAPTURE) {
-        const report = buildReport(result.model, { payload: opts.payload, toolVersion: VERSION, allTcp: Boolean(opts.allTcp) });
-        writeReport(report, opts.output, out);
+      const reportOptions = { payload: opts.payload, toolVersion: VERSION, allTcp: Boolean(opts.allTcp) };
+      if (opts.ndjson) {
+        const sink = new ReportSink(opts.output, out);
+        try {
+          const ndjson = new NdjsonReport((text) => sink.write(text), reportOptions, files);
+          const onConnectionEnd = (connection: ConnectionModel) => ndjson.connection(connection);
+          const { result, exitCode } = await analyze(files, { ...analyzeOptions(retainBytes, opts), onConnectionEnd }, out);
+          if (exitCode !== ExitCode.NOT_A_CAPTURE) ndjson.finish(result.model);
+          setExitCode(exitCode);
+        } finally {
+          sink.close();
+        }
+        return;
       }
+      const { result, exitCode } = await analyze(files, analyzeOptions(retainBytes, opts), out);
+      if (exitCode !== ExitCode.NOT_A_CAPTURE) writeReport(buildReport(result.model, reportOptions), opts.output, out);
       setExitCode(exitCode);
     });
 

@@ -2,3 +2,4 @@ export * from './json.js';
 export * from './payload.js';
 export * from './terminal.js';
 export * from './stream.js';
+export * from './ndjson.js';

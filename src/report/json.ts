@@ -50,7 +50,7 @@ function messageJson(message: MessageModel, mode: PayloadMode): MessageJson {
   return json;
 }
 
-function connectionJson(connection: ConnectionModel, mode: PayloadMode) {
+export function connectionJson(connection: ConnectionModel, mode: PayloadMode) {
   const { handshake } = connection;
   return {
     id: connection.id,

@@ -31,10 +31,30 @@ export function lazyArray<T, J>(items: readonly T[], toItem: (item: T) => J): La
 
 const STEP = '  ';
 
-/** JSON.stringify(value, null, 2) nested at `indent`: its line breaks carry the indent (strings hold none raw). */
-function nested(value: unknown, indent: string): string | undefined {
+/**
+ * Where a value is written: nested at `indent` in JSON.stringify(value, null, 2)'s layout, or, when `indent`
+ * is null, on one line as JSON.stringify(value) writes it (NDJSON records).
+ */
+type Indent = string | null;
+
+/** JSON.stringify of `value` nested at `indent`: its line breaks carry the indent (strings hold none raw). */
+function nested(value: unknown, indent: Indent): string | undefined {
+  if (indent === null) return JSON.stringify(value);
   const text = JSON.stringify(value, null, 2);
   return text === undefined || indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
+}
+
+/** The text before an item or member of a container at `indent`, and the one that closes it. */
+function opening(first: boolean, indent: Indent): string {
+  return indent === null ? (first ? '' : ',') : `${first ? '' : ','}\n${indent}${STEP}`;
+}
+
+function closing(indent: Indent): string {
+  return indent === null ? '' : `\n${indent}`;
+}
+
+function inside(indent: Indent): Indent {
+  return indent === null ? null : indent + STEP;
 }
 
 function isPlainContainer(value: unknown): value is object {
@@ -61,7 +81,7 @@ function writeString(text: string, write: (text: string) => void): void {
  * One item of a lazy list, natively when it fits in a string; an item too long for one (a huge payload with
  * many characters to escape) is walked instead, its long strings written in slices.
  */
-function writeItem(item: unknown, indent: string, write: (text: string) => void): void {
+function writeItem(item: unknown, indent: Indent, write: (text: string) => void): void {
   let text: string | undefined;
   try {
     text = nested(item, indent);
@@ -74,24 +94,24 @@ function writeItem(item: unknown, indent: string, write: (text: string) => void)
 }
 
 /** Items of a list as JSON.stringify writes them: walked (`deep`), or stringified whole one at a time. */
-function writeItems(items: Iterable<unknown>, count: number, indent: string, write: (text: string) => void, deep: boolean): void {
+function writeItems(items: Iterable<unknown>, count: number, indent: Indent, write: (text: string) => void, deep: boolean): void {
   if (count === 0) {
     write('[]');
     return;
   }
-  const inner = indent + STEP;
+  const inner = inside(indent);
   write('[');
   let first = true;
   for (const item of items) {
-    write(`${first ? '' : ','}\n${inner}`);
+    write(opening(first, indent));
     first = false;
     if (deep) writeValue(item, inner, write);
     else writeItem(item, inner, write);
   }
-  write(`\n${indent}]`);
+  write(`${closing(indent)}]`);
 }
 
-function writeValue(value: unknown, indent: string, write: (text: string) => void): void {
+function writeValue(value: unknown, indent: Indent, write: (text: string) => void): void {
   if (value instanceof LazyArray) {
     writeItems(value, value.length, indent, write, false);
     return;
@@ -113,13 +133,13 @@ function writeValue(value: unknown, indent: string, write: (text: string) => voi
     write('{}');
     return;
   }
-  const inner = indent + STEP;
+  const inner = inside(indent);
   write('{');
   entries.forEach(([key, v], i) => {
-    write(`${i === 0 ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
+    write(`${opening(i === 0, indent)}${JSON.stringify(key)}:${indent === null ? '' : ' '}`);
     writeValue(v, inner, write);
   });
-  write(`\n${indent}}`);
+  write(`${closing(indent)}}`);
 }
 
 /**
@@ -128,4 +148,9 @@ function writeValue(value: unknown, indent: string, write: (text: string) => voi
  */
 export function writeJson(value: unknown, write: (text: string) => void): void {
   writeValue(value, '', write);
+}
+
+/** Writes `value` as JSON.stringify(value) would (one line), in pieces, like writeJson. */
+export function writeJsonLine(value: unknown, write: (text: string) => void): void {
+  writeValue(value, null, write);
 }

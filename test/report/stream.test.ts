@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeCaptures } from '../../src/analysis/index.js';
-import { buildReport, lazyArray, writeJson } from '../../src/report/index.js';
+import { buildReport, lazyArray, writeJson, writeJsonLine } from '../../src/report/index.js';
 import { fixtureCaptures } from '../fixtures/captures.js';
 
 function written(value: unknown): { text: string; pieces: number } {
@@ -10,7 +10,7 @@ function written(value: unknown): { text: string; pieces: number } {
   return { text: pieces.join(''), pieces: pieces.length };
 }
 
-test('writeJson writes exactly what JSON.stringify(value, null, 2) does', () => {
+test('writeJson writes exactly what JSON.stringify(value, null, 2) does, writeJsonLine what JSON.stringify(value) does', () => {
   const values: unknown[] = [
     null,
     0,
@@ -26,6 +26,9 @@ test('writeJson writes exactly what JSON.stringify(value, null, 2) does', () => 
   ];
   for (const value of values) {
     assert.equal(written(value).text, JSON.stringify(value, null, 2));
+    const line: string[] = [];
+    writeJsonLine(value, (piece) => line.push(piece));
+    assert.equal(line.join(''), JSON.stringify(value));
   }
 });
 
