@@ -16,7 +16,10 @@ export const LineView = memo(function LineView({ line }: { line: Line }) {
   );
 });
 
-/** Joins neighbouring spans of the same style, so a sparkline or a hex row is a handful of Text nodes. */
+/**
+ * Joins neighbouring spans of the same style, so a sparkline or a hex row is a handful of Text nodes, and drops
+ * the padding at the end of the line (Ink measures every character it draws; trailing blanks show nothing).
+ */
 function merge(line: Line): Span[] {
   const out: Span[] = [];
   for (const span of line) {
@@ -27,6 +30,8 @@ function merge(line: Line): Span[] {
       out.push(span);
     }
   }
+  const last = out[out.length - 1];
+  if (last && !last.inverse) out[out.length - 1] = { ...last, text: last.text.trimEnd() };
   return out;
 }
 
