@@ -88,14 +88,13 @@ export function App({ files, toolVersion, analyze, onResult }: AppProps) {
     );
   }, []);
 
-  useInput(
-    (input) => {
-      if (input !== 'q') return;
-      cancelled.current = true;
-      exit();
-    },
-    { isActive: result === null },
-  );
+  // Active for the App's whole life: if it stopped when the browser takes over, raw mode would be off for a
+  // moment and keys typed then would wait in the terminal's line buffer.
+  useInput((input) => {
+    if (result !== null || input !== 'q') return;
+    cancelled.current = true;
+    exit();
+  });
 
   if (!result) return <Loading files={files} progress={progress} />;
   const { error } = result;

@@ -45,6 +45,9 @@ test('wsdissect tui in tmux: open, go to the close frame, its detail, search, qu
     let shown = await waitFor(/WebSocket connections 1\/1/);
     assert.match(shown, /▶ #0 +127\.0\.0\.1:41798 → :18001 ws:\/\/127\.0\.0\.1:18001\/chat +51 ms +1↑ 1↓ close 1000/);
 
+    // The first key right after the browser appears counts (raw mode never lapses between loading and browsing).
+    await keys('s');
+    await waitFor(/sort: duration/);
     await keys('Enter');
     await waitFor(/Timeline #0 1\/\d+/);
     await keys('f', 'f');
