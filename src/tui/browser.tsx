@@ -311,7 +311,8 @@ function detailTitle(source: DetailSource, connection: ConnectionModel | null, e
   if (source.kind === 'connection') return ` Connection #${connection.id}`;
   if (source.kind === 'fold') return ' Folded events';
   const event = events[view.first(source.row)];
-  return ` Detail · ${event.type} · payload: ${state.payloadView}`;
+  const payload = eventPayload(connection, event) ? ` · payload: ${state.payloadView}` : '';
+  return ` Detail · ${event.type}${payload}`;
 }
 
 const ACTIVITY_LABEL = 'activity ';

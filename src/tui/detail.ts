@@ -131,7 +131,7 @@ export function handshakeLines(connection: ConnectionModel, width: number): Line
   if (!handshake) return [plain('No HTTP upgrade in the capture (it began mid-connection, or this is not WebSocket).', { color: 'gray' })];
   const { request, response } = handshake;
   const lines: Line[] = [heading('Request'), ...headLines(`${request.method} ${request.target} ${request.version}`, request.headers, width)];
-  if (response) lines.push(heading('Response'), ...headLines(`${response.version} ${response.status} ${response.reason}`, response.headers, width));
+  if (response) lines.push([], heading('Response'), ...headLines(`${response.version} ${response.status} ${response.reason}`, response.headers, width));
   const check = acceptCheck(handshake);
   lines.push(...wrapped(check.text, width, { color: check.color }));
   return lines;

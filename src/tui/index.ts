@@ -52,7 +52,8 @@ export async function runTui(files: string[], options: TuiOptions): Promise<numb
           }),
         onResult: (done) => (result = done),
       }),
-      { stdin, stdout, exitOnCtrlC: true, incrementalRendering: true },
+      // Not incrementalRendering: Ink 6.8's line diffing left stale lines of the loading screen behind.
+      { stdin, stdout, exitOnCtrlC: true },
     );
     await instance.waitUntilExit();
   } finally {
