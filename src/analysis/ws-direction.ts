@@ -177,7 +177,7 @@ export class WebSocketDirection {
       const skipped = offset === 0 ? 'at the first byte' : `${offset} bytes into the stream`;
       this.options.report(
         'websocket-mid-stream',
-        `The capture holds no opening handshake for the ${this.options.direction}'s bytes; they were decoded as WebSocket frames from ${skipped}${first ? ` (packet ${first.packet})` : ''}.`,
+        `The capture holds no opening handshake for the ${this.options.direction}'s bytes; they were decoded as WebSocket frames starting ${skipped}${first ? ` (packet ${first.packet})` : ''}.`,
         where,
       );
       return;

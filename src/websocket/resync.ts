@@ -34,9 +34,8 @@ const IMPLAUSIBLE: HeaderRead = { kind: 'implausible' };
 
 /** Reads the header at `at` and judges it by what RFC 6455 §5 requires of every frame. */
 function readHeader(bytes: Buffer, at: number, options: FrameChainOptions): HeaderRead {
-  if (bytes.length - at < 2) return SHORT;
+  if (bytes.length - at < 1) return SHORT;
   const b0 = bytes[at];
-  const b1 = bytes[at + 1];
   const fin = (b0 & 0x80) !== 0;
   const rsv = (b0 >> 4) & 0x7;
   const opcode = b0 & 0x0f;
@@ -45,12 +44,15 @@ function readHeader(bytes: Buffer, at: number, options: FrameChainOptions): Head
   if (opcode > Opcode.BINARY && !control) return IMPLAUSIBLE;
   if (opcode > Opcode.PONG) return IMPLAUSIBLE;
   if (rsv !== 0 && (rsv !== RSV1 || !options.rsv1Allowed || control)) return IMPLAUSIBLE;
+  if (control && !fin) return IMPLAUSIBLE;
+  if (bytes.length - at < 2) return SHORT;
+  const b1 = bytes[at + 1];
   // §5.1: a client masks every frame, a server none.
   const masked = (b1 & 0x80) !== 0;
   if (masked !== (options.direction === 'client')) return IMPLAUSIBLE;
   const length7 = b1 & 0x7f;
   // §5.5: control frames are not fragmented and carry at most 125 bytes; §5.5.1: a close body is 0 or >= 2 bytes.
-  if (control && (!fin || length7 > 125)) return IMPLAUSIBLE;
+  if (control && length7 > 125) return IMPLAUSIBLE;
   if (opcode === Opcode.CLOSE && length7 === 1) return IMPLAUSIBLE;
   let headerLength = 2;
   let length = length7;
