@@ -3,6 +3,8 @@ import { ipv4Text, ipv6Text } from './address.js';
 import type { NetworkLayer } from './ip.js';
 import type { Segment, SkipReason } from './types.js';
 
+const NO_PAYLOAD = Buffer.alloc(0);
+
 // RFC 9293 §3.1 option kinds; window scale from RFC 7323 §2.2.
 const OPTION_END = 0;
 const OPTION_NOP = 1;
@@ -36,7 +38,8 @@ export function decodeTcp(packet: Packet, network: NetworkLayer): Segment | Skip
     window: data.readUInt16BE(at + 14),
     windowScale: windowScaleOption(data, at + 20, at + headerLength),
     payloadLength: network.transportLength - headerLength,
-    payload: data.subarray(at + headerLength, end),
+    // A pure ACK (about half of all segments) carries no bytes: no view to make for it.
+    payload: at + headerLength < end ? data.subarray(at + headerLength, end) : NO_PAYLOAD,
   };
 }
 

@@ -57,8 +57,8 @@ export class Connection {
 
   constructor(
     readonly id: number,
-    /** The table key, kept so that the tracker can drop the connection once it has ended. */
-    readonly key: string,
+    /** The table key (tracker.ts: the port pair), kept so that the tracker can drop the connection once it has ended. */
+    readonly key: number,
     first: Segment,
     private readonly onConnection: (info: TcpConnectionInfo) => TcpConnectionSink,
     maxBufferBytes: number,
@@ -81,6 +81,15 @@ export class Connection {
   /** Capture time of the connection's latest packet. */
   get lastSeen(): number {
     return this.lastTs;
+  }
+
+  /** Whether `segment` goes between this connection's two endpoints, in either direction. */
+  holds(segment: Segment): boolean {
+    const [a, b] = this.sides;
+    return (
+      (sameEndpoint(segment.src, a.endpoint) && sameEndpoint(segment.dst, b.endpoint)) ||
+      (sameEndpoint(segment.src, b.endpoint) && sameEndpoint(segment.dst, a.endpoint))
+    );
   }
 
   /**

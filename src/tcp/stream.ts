@@ -83,7 +83,8 @@ export class ByteStream {
     if (this.pending.length === 0 && start <= this.next) {
       // In order (possibly overlapping what was delivered): the common case, delivered without copying.
       if (captured > this.next) {
-        this.out.chunk(payload.subarray(this.next - start, captured - start), this.next, cause.ts, cause.packet);
+        const whole = start === this.next && captured - start === payload.length;
+        this.out.chunk(whole ? payload : payload.subarray(this.next - start, captured - start), this.next, cause.ts, cause.packet);
         this.next = captured;
       }
       if (end > this.next) {

@@ -11,16 +11,19 @@ const DEFAULT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
  */
 const CLOSED_LINGER_SECONDS = 240;
 
-/** The same key for both directions of a connection. */
-function connectionKey(src: Endpoint, dst: Endpoint): string {
-  const a = `${src.ip} ${src.port}`;
-  const b = `${dst.ip} ${dst.port}`;
-  return a < b ? `${a} ${b}` : `${b} ${a}`;
+/**
+ * The table key: the connection's two ports, lower first, so both directions meet in one entry. A number built
+ * from the segment's fields costs nothing per packet, where a string of addresses and ports cost a fifth of
+ * the tracker's time; the few connections that share a port pair are told apart by address (`holds`).
+ */
+function portPairKey(src: Endpoint, dst: Endpoint): number {
+  return src.port < dst.port ? src.port * 0x10000 + dst.port : dst.port * 0x10000 + src.port;
 }
 
 /** Follows every TCP connection of a capture: segments in, per-connection byte streams and events out. */
 export class TcpTracker {
-  private readonly connections = new Map<string, Connection>();
+  /** Connections by port pair; almost always one per pair. */
+  private readonly connections = new Map<number, Connection[]>();
   /** Ended connections in the order they ended, to be dropped from the table after the linger time. */
   private closed: Connection[] = [];
   private closedHead = 0;
@@ -37,15 +40,22 @@ export class TcpTracker {
   /** One segment, in capture order. */
   push(segment: Segment): void {
     this.forgetClosed(segment.ts);
-    const key = connectionKey(segment.src, segment.dst);
-    let connection = this.connections.get(key);
+    const key = portPairKey(segment.src, segment.dst);
+    let bucket = this.connections.get(key);
+    if (bucket === undefined) {
+      bucket = [];
+      this.connections.set(key, bucket);
+    }
+    let at = 0;
+    while (at < bucket.length && !bucket[at].holds(segment)) at++;
+    let connection: Connection | undefined = bucket[at];
     if (connection !== undefined && connection.startsNewConnection(segment)) {
       connection.finish();
       connection = undefined;
     }
     if (connection === undefined) {
       connection = new Connection(this.nextId++, key, segment, this.onConnection, this.maxBufferBytes);
-      this.connections.set(key, connection);
+      bucket[at] = connection;
     }
     const wasEnded = connection.isEnded;
     connection.push(segment);
@@ -54,11 +64,20 @@ export class TcpTracker {
 
   /** End of capture: every open connection ends, in id order, its holes declared as gaps. */
   finish(): void {
-    const open = [...this.connections.values()].filter((c) => !c.isEnded).sort((a, b) => a.id - b.id);
+    const open = [...this.connections.values()].flat().filter((c) => !c.isEnded).sort((a, b) => a.id - b.id);
     for (const connection of open) connection.finish();
     this.connections.clear();
     this.closed = [];
     this.closedHead = 0;
+  }
+
+  /** Drops an ended connection from the table, unless a new connection on its ports replaced it already. */
+  private forget(connection: Connection): void {
+    const bucket = this.connections.get(connection.key);
+    const at = bucket?.indexOf(connection) ?? -1;
+    if (bucket === undefined || at < 0) return;
+    if (bucket.length === 1) this.connections.delete(connection.key);
+    else bucket.splice(at, 1);
   }
 
   private forgetClosed(now: number): void {
@@ -66,7 +85,7 @@ export class TcpTracker {
       const connection = this.closed[this.closedHead];
       if (connection.lastSeen > now - CLOSED_LINGER_SECONDS) break;
       this.closedHead++;
-      if (this.connections.get(connection.key) === connection) this.connections.delete(connection.key);
+      this.forget(connection);
     }
     if (this.closedHead > 1024 && this.closedHead * 2 > this.closed.length) {
       this.closed = this.closed.slice(this.closedHead);

@@ -47,8 +47,10 @@ export class ByteQueue {
   /** Up to `max` bytes (max >= 1, length >= 1) from the first chunk only, as a view of the pushed buffer. */
   readSome(max: number): Buffer {
     const chunk = this.chunks[0];
-    const end = Math.min(chunk.data.length, this.head + max);
-    const out = chunk.data.subarray(this.head, end);
+    const data = chunk.data;
+    const end = Math.min(data.length, this.head + max);
+    // A whole chunk is handed on as it is: making a view costs more than anything else here.
+    const out = this.head === 0 && end === data.length ? data : data.subarray(this.head, end);
     // Pushes arrive in stream order and a packet's bytes are contiguous, so comparing with the last
     // entry is enough to list each packet once.
     if (this.packets.length === 0 || this.packets[this.packets.length - 1] !== chunk.packet) {
@@ -58,7 +60,7 @@ export class ByteQueue {
     this.lastPacket = chunk.packet;
     this.buffered -= out.length;
     this.position += out.length;
-    if (end === chunk.data.length) {
+    if (end === data.length) {
       this.chunks.shift();
       this.head = 0;
     } else {

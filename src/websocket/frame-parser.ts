@@ -206,7 +206,7 @@ export class FrameParser {
       this.kept = grown;
     }
     piece.copy(this.kept, this.keptLength, 0, length);
-    if (maskKey !== null) unmaskInPlace(this.kept.subarray(this.keptLength, needed), maskKey, this.payloadReceived);
+    if (maskKey !== null) unmaskInPlace(this.kept, maskKey, this.payloadReceived, this.keptLength, needed);
     this.keptLength = needed;
   }
 

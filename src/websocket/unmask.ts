@@ -8,18 +8,20 @@
 const keyWord = new Uint32Array(1);
 const keyBytes = new Uint8Array(keyWord.buffer);
 
-/** Unmasks `data` in place. `data` must be the caller's own copy (never bytes another stage still reads). */
-export function unmaskInPlace(data: Buffer, maskKey: Buffer, maskIndex: number): void {
-  const length = data.length;
+/**
+ * Unmasks `data[start..end)` in place (all of it by default); `maskIndex` is the key position of data[start].
+ * `data` must be the caller's own copy (never bytes another stage still reads).
+ */
+export function unmaskInPlace(data: Buffer, maskKey: Buffer, maskIndex: number, start = 0, end = data.length): void {
   let key = maskIndex & 3;
-  let i = 0;
+  let i = start;
   // Bytes before the first 4-byte aligned address: a Uint32Array view needs an aligned start.
-  while (i < length && ((data.byteOffset + i) & 3) !== 0) {
+  while (i < end && ((data.byteOffset + i) & 3) !== 0) {
     data[i] ^= maskKey[key];
     key = (key + 1) & 3;
     i++;
   }
-  const words = (length - i) >>> 2;
+  const words = (end - i) >>> 2;
   if (words > 0) {
     keyBytes[0] = maskKey[key];
     keyBytes[1] = maskKey[(key + 1) & 3];
@@ -30,7 +32,7 @@ export function unmaskInPlace(data: Buffer, maskKey: Buffer, maskIndex: number):
     for (let w = 0; w < words; w++) view[w] ^= word;
     i += words * 4; // a multiple of 4: the key position is unchanged
   }
-  while (i < length) {
+  while (i < end) {
     data[i] ^= maskKey[key];
     key = (key + 1) & 3;
     i++;
