@@ -163,7 +163,11 @@ export function connectionLines(connection: ConnectionModel, width: number): Lin
       ...field('close→TCP end', close.closeToTcpEndMs === null ? '-' : `${close.closeToTcpEndMs.toFixed(1)} ms`),
     ]);
   }
+  // Findings before the heartbeat and handshake blocks: they are what a reader looks for first.
+  const findings = findingLines(connection.findings, width);
+  if (findings.length > 0) lines.push([], ...findings);
   lines.push(
+    [],
     [...field('pings', String(heartbeat.pings)), ...field('pongs', String(heartbeat.pongs)), ...field('unanswered', String(heartbeat.unanswered), heartbeat.unanswered > 0 ? 'yellow' : undefined)],
     [...field('RTT min/median/max', rangeText(heartbeat.rttMs, 'ms'))],
     [...field('ping interval median/max', rangeText(heartbeat.pingIntervalS, 's'))],
@@ -172,8 +176,6 @@ export function connectionLines(connection: ConnectionModel, width: number): Lin
     [],
     ...handshakeLines(connection, width),
   );
-  const findings = findingLines(connection.findings, width);
-  if (findings.length > 0) lines.push([], ...findings);
   return lines;
 }
 

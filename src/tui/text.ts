@@ -75,12 +75,28 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-/** Wraps `text` to `width` cells; lines after the first are indented two more cells than `indent`. */
+/** The first line of `text` that fits `width` cells: up to the last space that fits, or a hard cut. */
+function firstLine(text: string, width: number): string {
+  const [hard] = wrap(text, width);
+  if (hard.length === text.length || text[hard.length] === ' ') return hard;
+  const space = hard.lastIndexOf(' ');
+  return space > 0 ? hard.slice(0, space + 1) : hard;
+}
+
+/**
+ * Wraps prose to `width` cells at spaces (hard cuts only inside words longer than a line); lines after the
+ * first are indented two more cells than `indent`.
+ */
 export function hangingWrap(text: string, width: number, indent = ''): string[] {
-  const [first] = wrap(text, Math.max(1, width - indent.length));
-  const rest = text.slice(first.length);
-  const lines = [indent + first];
-  if (rest) for (const piece of wrap(rest, Math.max(1, width - indent.length - 2))) lines.push(`${indent}  ${piece}`);
+  const lines: string[] = [];
+  let rest = text;
+  let prefix = indent;
+  do {
+    const line = firstLine(rest, Math.max(1, width - prefix.length));
+    lines.push(prefix + line.trimEnd());
+    rest = rest.slice(line.length).trimStart();
+    prefix = `${indent}  `;
+  } while (rest.length > 0);
   return lines;
 }
 

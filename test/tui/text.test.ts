@@ -24,6 +24,8 @@ test('wrap breaks at the width in cells; hanging wrap indents the continuation',
   assert.deepEqual(wrap('', 5), ['']);
   assert.deepEqual(hangingWrap('abcdefghij', 6), ['abcdef', '  ghij']);
   assert.deepEqual(hangingWrap('abcdefghij', 6, ' '), [' abcde', '   fgh', '   ij']);
+  assert.deepEqual(hangingWrap('must never be sent on the wire', 12), ['must never', '  be sent on', '  the wire']);
+  assert.deepEqual(hangingWrap('short', 12), ['short']);
 });
 
 test('sizes and counts', () => {
