@@ -12,7 +12,7 @@ export const KEYS: readonly [keys: string, what: string][] = [
   ['n  N', 'next / previous match'],
   ['f', 'timeline filter: all, data, control, tcp, findings'],
   ['t', 'time: relative, absolute, delta'],
-  ['z', 'fold / unfold keepalive and ACK runs (detail, JSON view: fold deep levels)'],
+  ['z', 'fold / unfold: keepalive and ACK runs, one-frame messages (JSON view: deep levels)'],
   ['p', 'payload view: text, JSON, hex'],
   ['s', 'sort connections: start, duration, messages, bytes'],
   ['a', 'list all TCP connections / only WebSocket ones'],

@@ -64,7 +64,7 @@ function relative(seconds: number): string {
 
 /** Width of the time column in each format; absolute time drops the date on narrow panes (the header has it). */
 export function timeWidth(format: TimeFormat, paneWidth: number): number {
-  if (format === 'absolute') return paneWidth >= 100 ? 26 : 15;
+  if (format === 'absolute') return paneWidth >= 140 ? 26 : 15;
   return 11;
 }
 
