@@ -319,12 +319,12 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
   withLimits(program.command('tui'))
     .description('browse the captures in the terminal: connections, timeline, frame and handshake detail (needs a TTY)')
     .argument('<captures...>', 'capture files')
+    .addOption(idleThresholdOption())
     .action(async (files: string[], opts: LimitOptions) => {
       // Loaded only for this command; React's development build is several times slower than production.
       process.env.NODE_ENV ??= 'production';
       const { runTui } = await import('../tui/index.js');
-      const { maxBufferBytes, maxMessageBytes } = analyzeOptions(null, opts);
-      setExitCode(await runTui(files, { toolVersion: VERSION, limits: { maxBufferBytes, maxMessageBytes }, stderr: out.stderr }));
+      setExitCode(await runTui(files, { toolVersion: VERSION, analysis: analyzeOptions(null, opts), stderr: out.stderr }));
     });
 
   return program;

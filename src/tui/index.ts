@@ -15,8 +15,8 @@ export const TUI_RETAIN_BYTES = 64 * 1024;
 
 export interface TuiOptions {
   toolVersion: string;
-  /** Reassembly and message size limits, as the other commands take them. */
-  limits?: Pick<AnalyzeOptions, 'maxBufferBytes' | 'maxMessageBytes'>;
+  /** Limits and decoding options, as the other commands take them (payload retention is the UI's own). */
+  analysis?: Omit<AnalyzeOptions, 'retainBytes' | 'onProgress'>;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr: (text: string) => void;
@@ -46,7 +46,7 @@ export async function runTui(files: string[], options: TuiOptions): Promise<numb
         toolVersion: options.toolVersion,
         analyze: (onProgress) =>
           analyzeCaptures(files, {
-            ...options.limits,
+            ...options.analysis,
             retainBytes: TUI_RETAIN_BYTES,
             onProgress: (bytesRead, totalBytes, found) => onProgress({ bytesRead, totalBytes, ...found }),
           }),
