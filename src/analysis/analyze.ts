@@ -19,6 +19,13 @@ export interface AnalyzeOptions {
   /** WebSocket runs on this port: that side is the server, and connections without a handshake are decoded as WebSocket. */
   wsPort?: number;
   /**
+   * Pass over data frames' payloads: they are not unmasked, kept, inflated or checked. Frames, messages (their
+   * count, opcodes, directions, frames), events, close and heartbeat come out the same, at a fraction of the
+   * work; message lengths, `json`, payloads and the findings about payload contents (invalid UTF-8, inflation
+   * failures) do not. For output that shows none of those (summary).
+   */
+  skipDataPayloads?: boolean;
+  /**
    * Called once for each TCP connection as soon as it is over (both FINs, an RST, or the end of the capture),
    * in the order connections end, with its finished model. Afterwards the model keeps only the connection's
    * own fields (endpoints, times, counts, handshake, close, heartbeat, isWebSocket) and drops its frames,
@@ -90,6 +97,7 @@ export async function analyzeCaptures(files: string[], options: AnalyzeOptions):
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     idleThresholdS: options.idleThresholdS,
     wsPort: options.wsPort,
+    skipDataPayloads: options.skipDataPayloads,
     onEnd: options.onConnectionEnd && afterEnd(options.onConnectionEnd),
   };
   const tracker = new TcpTracker(

@@ -29,6 +29,8 @@ export interface ConnectionOptions {
    * whose handshake is not in the capture is decoded as WebSocket without waiting for frames to look like it.
    */
   wsPort?: number;
+  /** AnalyzeOptions.skipDataPayloads. */
+  skipDataPayloads?: boolean;
   /** Called with the finished model once the connection is over (analyze.ts: onConnectionEnd). */
   onEnd?: (model: ConnectionModel) => void;
 }
@@ -195,6 +197,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     return {
       direction,
       maxMessageBytes: this.options.maxMessageBytes,
+      skipDataPayloads: this.options.skipDataPayloads,
       onFrame: (frame) => this.onFrame(frame),
       onMessage: (message) => this.onMessage(message),
       onProblem: (code, message, frame) => this.report(code, message, { ts: frame.ts, packet: frame.packet, frame: this.frameIndex.get(frame) }),

@@ -13,6 +13,8 @@ export interface WebSocketDirectionOptions {
   /** Compression negotiated in the handshake; mid-stream, permessage-deflate's defaults are assumed. */
   deflate: DeflateParams | null;
   maxMessageBytes: number;
+  /** Data frames' payloads are passed over (AnalyzeOptions.skipDataPayloads): not kept, inflated or checked. */
+  skipDataPayloads?: boolean;
   onFrame(frame: Frame): void;
   onMessage(message: Message): void;
   /** Message assembly problems, with the frame they were found at. */
@@ -72,7 +74,10 @@ export class WebSocketDirection {
     this.state = state;
     this.searchLimit = searchLimit;
     this.rsv1Allowed = options.deflate !== null;
-    this.parser = new FrameParser(options.direction, options.onFrame, { maxPayloadKeep: options.maxMessageBytes });
+    this.parser = new FrameParser(options.direction, options.onFrame, {
+      maxPayloadKeep: options.maxMessageBytes,
+      controlPayloadsOnly: options.skipDataPayloads,
+    });
     this.current = this.newAssembler();
     if (state === 'detecting') this.resync = new FrameResync(this.resyncOptions(null));
   }
@@ -195,9 +200,10 @@ export class WebSocketDirection {
   }
 
   private newAssembler(): MessageAssembler {
-    const { direction, deflate, maxMessageBytes, onMessage, onProblem } = this.options;
+    const { direction, deflate, maxMessageBytes, onMessage, onProblem, skipDataPayloads } = this.options;
     const assembler: MessageAssembler = new MessageAssembler(direction, {
-      deflate,
+      // Without the payloads there is nothing to inflate.
+      deflate: skipDataPayloads ? null : deflate,
       maxMessageBytes,
       onMessage,
       // A message the gap cut is delivered as truncated; the gap finding says why, not "the stream ended".

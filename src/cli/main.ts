@@ -253,7 +253,9 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
       const onConnectionEnd = (c: ConnectionModel) => {
         if (opts.allTcp || c.isWebSocket) rows.push({ id: c.id, row: summaryRow(c) });
       };
-      const { result, exitCode } = await analyze(files, { ...analyzeOptions(0, opts), onConnectionEnd }, out);
+      // The summary shows no payload, message length or finding about payload contents: skip that work.
+      const options = { ...analyzeOptions(0, opts), skipDataPayloads: true, onConnectionEnd };
+      const { result, exitCode } = await analyze(files, options, out);
       rows.sort((a, b) => a.id - b.id);
       if (exitCode !== ExitCode.NOT_A_CAPTURE) out.stdout(formatSummaryRows(result.model, rows.map((r) => r.row)) + '\n');
       setExitCode(exitCode);

@@ -8,6 +8,11 @@ export const DEFAULT_MAX_PAYLOAD_KEEP = 64 * 1024 * 1024;
 
 export interface FrameParserOptions {
   maxPayloadKeep?: number;
+  /**
+   * Keep no byte of data frames' payloads (text, binary, continuation), only count them: for a caller that
+   * needs the frames but none of their data. Control frames' payloads (close code, ping data) are still kept.
+   */
+  controlPayloadsOnly?: boolean;
 }
 
 // What the parser waits for next (RFC 6455 §5.2 base framing, in wire order).
@@ -31,6 +36,9 @@ const FIRST_KEEP_BYTES = 64 * 1024;
 export class FrameParser {
   private readonly queue = new ByteQueue();
   private readonly maxPayloadKeep: number;
+  private readonly controlPayloadsOnly: boolean;
+  /** Payload bytes kept of the current frame: maxPayloadKeep, or 0 for a data frame with controlPayloadsOnly. */
+  private keepLimit = 0;
   private state: State = FIRST_TWO_BYTES;
   /** The frame being read: header fields so far (complete once `state` is PAYLOAD). */
   private header: FrameHeader | null = null;
@@ -47,6 +55,7 @@ export class FrameParser {
     options: FrameParserOptions = {},
   ) {
     this.maxPayloadKeep = options.maxPayloadKeep ?? DEFAULT_MAX_PAYLOAD_KEEP;
+    this.controlPayloadsOnly = options.controlPayloadsOnly ?? false;
   }
 
   /** Bytes of an unfinished frame held or already read into it (non-zero when a stream ends mid-frame). */
@@ -163,7 +172,11 @@ export class FrameParser {
   }
 
   private afterLength(): void {
-    this.state = this.header!.masked ? MASK_KEY : PAYLOAD;
+    const header = this.header!;
+    // RFC 6455 §5.5: control opcodes have the high bit set.
+    const keep = this.controlPayloadsOnly && (header.opcode & 0x8) === 0 ? 0 : this.maxPayloadKeep;
+    this.keepLimit = Math.min(keep, header.payloadLength);
+    this.state = header.masked ? MASK_KEY : PAYLOAD;
   }
 
   private readMaskKey(): void {
@@ -195,12 +208,12 @@ export class FrameParser {
    * declared length never sizes it.
    */
   private keep(piece: Buffer, maskKey: Buffer | null): void {
-    const room = Math.min(this.maxPayloadKeep, this.header!.payloadLength) - this.keptLength;
+    const wanted = this.keepLimit;
+    const room = wanted - this.keptLength;
     if (room <= 0) return;
     const length = Math.min(room, piece.length);
     const needed = this.keptLength + length;
     if (needed > this.kept.length) {
-      const wanted = Math.min(this.maxPayloadKeep, this.header!.payloadLength);
       const grown = Buffer.allocUnsafe(Math.min(wanted, Math.max(needed, FIRST_KEEP_BYTES, this.kept.length * 2)));
       this.kept.copy(grown, 0, 0, this.keptLength);
       this.kept = grown;

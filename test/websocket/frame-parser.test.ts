@@ -6,7 +6,7 @@ import { unmaskInPlace } from '../../src/websocket/unmask.js';
 import { encodeFrame, hex, text, type FrameSpec } from './helpers.js';
 
 /** Pushes chunk i as packet i + 1 with ts (i + 1) / 2, starting at stream offset `start`. */
-function parseChunks(chunks: Buffer[], start = 0, options?: { maxPayloadKeep?: number }): { frames: Frame[]; parser: FrameParser } {
+function parseChunks(chunks: Buffer[], start = 0, options?: { maxPayloadKeep?: number; controlPayloadsOnly?: boolean }): { frames: Frame[]; parser: FrameParser } {
   const frames: Frame[] = [];
   const parser = new FrameParser('client', (f) => frames.push(f), options);
   let offset = start;
@@ -173,6 +173,36 @@ describe('FrameParser: exact frames', () => {
     assert.equal(frames[0].payloadTruncated, true);
     assert.deepEqual(frames[1].payload, text('next'));
     assert.equal(frames[1].payloadTruncated, false);
+  });
+});
+
+describe('FrameParser: controlPayloadsOnly', () => {
+  it('keeps no byte of data frames, keeps control frames whole, and gives the same frames otherwise', () => {
+    const data = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
+    const stream = Buffer.concat([
+      encodeFrame({ opcode: 1, fin: false, payload: text('héllo'), maskKey: hex('01020304') }),
+      encodeFrame({ opcode: 9, payload: text('ping!'), maskKey: hex('a0b0c0d0') }),
+      encodeFrame({ opcode: 0, payload: data, maskKey: hex('0badf00d') }),
+      encodeFrame({ opcode: 2, payload: Buffer.alloc(0) }),
+      encodeFrame({ opcode: 8, payload: Buffer.concat([hex('03e8'), text('bye')]) }),
+    ]);
+    const chunks = splitAt(stream, [3, 20, 100, 250]);
+    const all = parseChunks(chunks).frames;
+    const { frames } = parseChunks(chunks, 0, { controlPayloadsOnly: true });
+    assert.equal(frames.length, 5);
+    frames.forEach((frame, i) => {
+      const { payload, payloadTruncated, ...rest } = frame;
+      const { payload: fullPayload, payloadTruncated: _cut, ...fullRest } = all[i];
+      assert.deepEqual(rest, fullRest);
+      if (frame.opcode >= 8) {
+        assert.deepEqual(payload, fullPayload);
+        assert.equal(payloadTruncated, false);
+      } else {
+        assert.equal(payload.length, 0);
+        assert.equal(payloadTruncated, frame.payloadLength > 0);
+      }
+    });
+    assert.deepEqual(frames[1].payload, text('ping!'));
   });
 });
 
