@@ -29,37 +29,45 @@ export const roundS = (seconds: number): number => Math.round(seconds * 1e6) / 1
  * RFC 6455 §5.5.3: a Pong answers a Ping from the other side with the same application data. Among the
  * pings waiting, it answers the latest such one; earlier ones with the same data count as answered too,
  * since an endpoint may answer only the most recent Ping. `controls` must be in time order.
+ * Waiting pings are indexed by their data, so a flood of pings costs linear time, not quadratic.
  */
 export function matchPongs(controls: ControlFrame[]): PongMatch {
-  const waiting: Record<Direction, ControlFrame[]> = { client: [], server: [] };
+  // Per direction: data (as latin1, one character per byte) -> the waiting pings carrying it, oldest first.
+  const waiting: Record<Direction, Map<string, WaitingPing[]>> = { client: new Map(), server: new Map() };
   const rttMs = new Map<TimelineEvent, number>();
   let unsolicited = 0;
-  for (const control of controls) {
+  controls.forEach((control, order) => {
     const { event } = control;
-    if (event.direction === null) continue;
+    if (event.direction === null) return;
+    const data = control.payload.toString('latin1');
     if (event.type === 'ping') {
-      waiting[event.direction].push(control);
-      continue;
+      const same = waiting[event.direction].get(data);
+      if (same) same.push({ event, order });
+      else waiting[event.direction].set(data, [{ event, order }]);
+      return;
     }
     const pings = waiting[event.direction === 'client' ? 'server' : 'client'];
-    let latest = -1;
-    for (let i = pings.length - 1; i >= 0; i--) {
-      if (pings[i].payload.equals(control.payload)) {
-        latest = i;
-        break;
-      }
-    }
-    if (latest === -1) {
+    const answered = pings.get(data);
+    if (answered === undefined) {
       unsolicited++;
-      continue;
+      return;
     }
-    rttMs.set(event, toMs(event.ts - pings[latest].event.ts));
-    const remaining = pings.filter((ping, i) => i > latest || !ping.payload.equals(control.payload));
-    pings.length = 0;
-    pings.push(...remaining);
-  }
-  const unanswered = [...waiting.client, ...waiting.server].map((c) => c.event).sort((a, b) => a.ts - b.ts);
+    rttMs.set(event, toMs(event.ts - answered[answered.length - 1].event.ts));
+    pings.delete(data);
+  });
+  // In time order; at equal times the client's first, each side's in the order they came.
+  const left = (direction: Direction, rank: number) =>
+    [...waiting[direction].values()].flat().map((ping) => ({ ...ping, rank }));
+  const unanswered = [...left('client', 0), ...left('server', 1)]
+    .sort((a, b) => a.event.ts - b.event.ts || a.rank - b.rank || a.order - b.order)
+    .map((ping) => ping.event);
   return { rttMs, unanswered, unsolicited };
+}
+
+interface WaitingPing {
+  event: TimelineEvent;
+  /** Position among the controls, to keep equal-time pings in the order they came. */
+  order: number;
 }
 
 export interface QuietPeriod {
