@@ -25,7 +25,7 @@ function flags(frame: FrameModel): string {
  * the packet that completed the frame, opcode, flags, mask, length and a safe preview of the payload.
  */
 export function formatFrames(connections: ConnectionModel[]): string {
-  const origin = Math.min(...connections.map((c) => c.start));
+  const origin = connections.reduce((min, c) => Math.min(min, c.start), Infinity);
   const rows: string[][] = [];
   for (const connection of connections) {
     for (const frame of connection.frames) {

@@ -196,7 +196,10 @@ function connectionRows(connection: ConnectionModel, options: TimelineFormatOpti
         continue;
       }
       const at = insertionPoint(events, f.ts, f.packet);
-      after.set(at, [...(after.get(at) ?? []), f]);
+      // Appended in place: thousands of frames of one packet may each bring a finding to the same point.
+      const here = after.get(at);
+      if (here) here.push(f);
+      else after.set(at, [f]);
     }
   }
   const rows: Row[] = [];
@@ -213,7 +216,7 @@ function connectionRows(connection: ConnectionModel, options: TimelineFormatOpti
       colour: eventColour(connection, event),
     });
   }
-  rows.push(...trailing.map(findingRow));
+  for (const f of trailing) rows.push(findingRow(f));
   return rows;
 }
 

@@ -69,7 +69,9 @@ export function formatAbsoluteTime(ts: number): string {
 
 /** Lays out rows as left-aligned columns (the last column is not padded). */
 export function formatTable(header: string[], rows: string[][], alignRight: ReadonlySet<number> = new Set()): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  // A loop, not Math.max(...column): spreading a column of 150,000 rows overflows the call stack.
+  const widths = header.map((h) => h.length);
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i], cell.length)));
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => {
