@@ -35,8 +35,11 @@ export interface ConnectionOptions {
   onEnd?: (model: ConnectionModel) => void;
 }
 
+const NOTHING_KEPT = Buffer.alloc(0);
+
 /** Copies the kept prefix so the model never pins the capture's read buffers in memory. */
 function retain(bytes: Buffer, limit: number | null): Buffer {
+  if (limit === 0 || bytes.length === 0) return NOTHING_KEPT;
   const kept = limit === null || bytes.length <= limit ? bytes : bytes.subarray(0, limit);
   return Buffer.from(kept);
 }

@@ -39,7 +39,7 @@ class Side {
   held: StreamItem[] = [];
   heldBytes = 0;
   /** The last chunk's packet, to place problems found when the connection ends. */
-  last = { ts: 0, packet: 0 };
+  readonly last = { ts: 0, packet: 0 };
 
   constructor(
     readonly direction: Direction,
@@ -78,7 +78,8 @@ export class HttpUpgradeTracker {
   push(chunk: StreamChunk): void {
     if (chunk.data.length === 0) return;
     const side = this.side(chunk.direction);
-    side.last = { ts: chunk.ts, packet: chunk.packet };
+    side.last.ts = chunk.ts;
+    side.last.packet = chunk.packet;
     this.feed(side, chunk);
   }
 

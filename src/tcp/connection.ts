@@ -170,7 +170,8 @@ export class Connection {
   }
 
   private process(segment: Segment, side: Side, repeatedSyn: boolean): void {
-    const cause: Cause = { ts: segment.ts, packet: segment.packet };
+    // The segment itself names its time and packet: no object per segment for that.
+    const cause: Cause = segment;
     const own = this.sides[side];
     const peer = this.sides[other(side)];
     const flags = segment.flags;
@@ -259,7 +260,8 @@ export class Connection {
 
   private emitEvent(type: TcpEventType, side: Side, cause: Cause, gap?: GapDetail): void {
     if (this.sink === null) {
-      this.held.push({ kind: 'event', side, type, cause, gap });
+      // A copy of the two fields: the cause may be a segment, whose payload must not be held.
+      this.held.push({ kind: 'event', side, type, cause: { ts: cause.ts, packet: cause.packet }, gap });
       return;
     }
     const event: TcpEvent = { type, direction: this.direction(side), ts: cause.ts, packet: cause.packet };
