@@ -18,7 +18,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkRun, commands, textCommands } from './fuzz/check.mjs';
+import { capabilities, checkRun, commands } from './fuzz/check.mjs';
 import { loadFixtures, makeVariant } from './fuzz/mutate.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -49,7 +49,8 @@ const heapMb = Number(args['heap-mb']);
 const maxRssBytes = Number(args['max-rss-mb']) * 1024 * 1024;
 const spawnEvery = only !== null ? 1 : Number(args['spawn-every']);
 const editcap = !args['no-editcap'] && spawnSync('editcap', ['-h'], { stdio: 'ignore' }).status === 0;
-const text = textCommands(spawnSync(process.execPath, [join(root, 'bin/wsdissect.js'), '--help'], { encoding: 'utf8' }).stdout);
+const helpOf = (...args) => spawnSync(process.execPath, [join(root, 'bin/wsdissect.js'), ...args, '--help'], { encoding: 'utf8' }).stdout;
+const cli = capabilities(helpOf(), helpOf('report'), helpOf('frames'));
 
 const fixtures = await loadFixtures(args.fixtures);
 if (fixtures.length === 0) {
@@ -146,7 +147,7 @@ class Runner {
       () =>
         new Promise((resolve) => {
           this.pending = resolve;
-          child.send({ id: 0, path, text });
+          child.send({ id: 0, path, cli });
         }),
       () => this.tail,
       { exitIsCrash: true },
@@ -206,7 +207,7 @@ async function slot(number) {
       const { codes, failures: found } = await runner.run(path);
       if (spawnEvery > 0 && index % spawnEvery === 0) {
         spawned++;
-        for (const command of commands(path, text)) {
+        for (const command of commands(path, cli)) {
           const failure = await spawnRun(command, path);
           if (failure) found.push({ command: `spawned ${command.name}`, ...failure });
         }
@@ -230,7 +231,7 @@ const progress = setInterval(() => {
 }, 30_000);
 
 console.log(
-  `fuzz: seed ${seed}, ${fixtures.length} fixtures, commands report + ${text.join(', ')}, ${jobs} job(s), ` +
+  `fuzz: seed ${seed}, ${fixtures.length} fixtures, commands ${commands('F', cli).map((c) => c.name).join(', ')}, ${jobs} job(s), ` +
     `editcap ${editcap ? 'on' : 'off'}, time limit ${timeoutMs / 1000} s, RSS limit ${args['max-rss-mb']} MiB`,
 );
 await Promise.all(Array.from({ length: jobs }, (_, i) => slot(i)));

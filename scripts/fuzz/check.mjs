@@ -1,16 +1,28 @@
 // What the fuzzer holds every run of the CLI to, in-process or spawned: an allowed exit code, no stack trace,
 // no raw control characters in text output or in messages, and messages that say what the exit code claims.
 
-/** The text commands `wsdissect --help` lists: every command but the JSON report and the interactive UI. */
-export function textCommands(help) {
-  return [...help.matchAll(/^  ([a-z]+) /gm)].map((m) => m[1]).filter((c) => !['report', 'tui', 'help'].includes(c));
+/**
+ * What the CLI offers, from its help texts: the text commands (every command but the JSON report and the
+ * interactive UI), whether `report` has --ndjson, whether `frames` takes --ws-port.
+ */
+export function capabilities(help, reportHelp, framesHelp) {
+  return {
+    text: [...help.matchAll(/^  ([a-z]+) /gm)].map((m) => m[1]).filter((c) => !['report', 'tui', 'help'].includes(c)),
+    ndjson: reportHelp.includes('--ndjson'),
+    wsPort: framesHelp.includes('--ws-port'),
+  };
 }
 
-/** The CLI runs made on each variant: the JSON report with every payload byte, and each text command. */
-export function commands(path, text) {
+/**
+ * The CLI runs made on each variant: the JSON report with every payload byte (and its NDJSON form), each text
+ * command, and the frame list with --ws-port 80 (mid-stream decoding of whatever port 80 carries).
+ */
+export function commands(path, cli) {
   return [
     { name: 'report', argv: ['report', path, '--payload', 'full', '-o', '/dev/null'], text: false },
-    ...text.map((name) => ({ name, argv: [name, path], text: true })),
+    ...(cli.ndjson ? [{ name: 'ndjson', argv: ['report', '--ndjson', path, '--payload', 'full', '-o', '/dev/null'], text: false }] : []),
+    ...cli.text.map((name) => ({ name, argv: [name, path], text: true })),
+    ...(cli.wsPort ? [{ name: 'frames --ws-port', argv: ['frames', path, '--ws-port', '80'], text: true }] : []),
   ];
 }
 

@@ -6,10 +6,10 @@ import { commands, checkRun } from './check.mjs';
 const { main } = await import(new URL('../../dist/cli/main.js', import.meta.url).href);
 const GC_ABOVE_BYTES = 256 << 20;
 
-async function runOne(path, text) {
+async function runOne(path, cli) {
   const failures = [];
   const codes = {};
-  for (const command of commands(path, text)) {
+  for (const command of commands(path, cli)) {
     let stdout = '';
     let stderr = '';
     const code = await main(['node', 'wsdissect', ...command.argv], {
@@ -23,8 +23,8 @@ async function runOne(path, text) {
   return { codes, failures };
 }
 
-process.on('message', async ({ id, path, text }) => {
-  const outcome = await runOne(path, text);
+process.on('message', async ({ id, path, cli }) => {
+  const outcome = await runOne(path, cli);
   if (globalThis.gc && process.memoryUsage().rss > GC_ABOVE_BYTES) globalThis.gc();
   process.send({ id, ...outcome });
 });
