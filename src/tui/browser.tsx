@@ -169,6 +169,20 @@ function keyContext(screen: Screen): KeyContext {
   };
 }
 
+/**
+ * The keys in one input event. Typed or pasted text goes to a prompt whole; otherwise every character is a key
+ * of its own. Terminals send Alt-x as ESC x, which is also how an Esc typed just before a key can arrive: no key
+ * here uses Alt, so that is Esc, then the key.
+ */
+function splitKeys(input: string, key: Key, prompt: boolean): [string, Key][] {
+  if (key.meta && !key.escape && input.length === 1) {
+    const plainKey = { ...key, meta: false };
+    return [['', { ...plainKey, escape: true }], [input, plainKey]];
+  }
+  if (prompt || input.length <= 1) return [[input, key]];
+  return [...input].map((char) => [char, key]);
+}
+
 /** The capture browser: connection list, activity strip, timeline and detail, driven by the keys. */
 export function Browser({ model, toolVersion, initialState }: BrowserProps) {
   const { exit } = useApp();
@@ -195,11 +209,9 @@ export function Browser({ model, toolVersion, initialState }: BrowserProps) {
 
   useInput((input: string, key: Key) => {
     let next = stateRef.current;
-    // Typed or pasted text goes to a prompt whole; otherwise every character is a key of its own.
-    const keys = next.prompt || input.length <= 1 ? [input] : [...input];
-    for (const k of keys) {
+    for (const [k, modifiers] of splitKeys(input, key, next.prompt !== null)) {
       const at = derive(next, sizeRef.current);
-      const result = applyKey(next, k, key, keyContext(at));
+      const result = applyKey(next, k, modifiers, keyContext(at));
       next = result.command ? run(result.command, result.state, at) : result.state;
     }
     stateRef.current = next;

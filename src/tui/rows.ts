@@ -15,11 +15,11 @@ export function endpointsText(connection: ConnectionModel): string {
 
 const URL_MIN_WIDTH = 10;
 
-/** The URL, or only its path when the whole URL does not fit (the endpoints column already names the host). */
-function urlText(url: string, width: number): string {
+/** The URL (and `note`), or only its path when the whole URL does not fit (the endpoints name the host). */
+function urlText(url: string, note: string, width: number): string {
   const safe = sanitizeForTerminal(url);
-  if (textWidth(safe) <= width) return safe;
-  return safe.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') || safe;
+  if (textWidth(safe + note) <= width) return safe + note;
+  return (safe.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') || safe) + note;
 }
 
 /**
@@ -46,11 +46,13 @@ export function connectionRow(connection: ConnectionModel, width: number, select
   // The endpoints come first; the URL keeps at least URL_MIN_WIDTH cells (its path, when narrow).
   const endpointsWidth = Math.max(8, Math.min(textWidth(endpoints), flexible - protocolWidth - URL_MIN_WIDTH - 2, 47));
   const urlWidth = flexible - (protocolWidth ? protocolWidth + 1 : 0) - (endpointsWidth + 1) - 1;
+  // Without a subprotocol column, a negotiated subprotocol follows the URL.
+  const subprotocolNote = protocolWidth === 0 && handshake?.subprotocol ? ` [${sanitizeForTerminal(handshake.subprotocol)}]` : '';
   const spans: Span[] = [
     { text: selected ? '▶ ' : '  ', color: 'cyan' },
     { text: id },
     { text: fit(endpoints, endpointsWidth) + ' ' },
-    { text: fit(handshake ? urlText(handshake.url, urlWidth) : connection.isWebSocket ? '(no HTTP)' : '(TCP only)', urlWidth) + ' ', color: handshake ? undefined : 'gray' },
+    { text: fit(handshake ? urlText(handshake.url, subprotocolNote, urlWidth) : connection.isWebSocket ? '(no HTTP)' : '(TCP only)', urlWidth) + ' ', color: handshake ? undefined : 'gray' },
   ];
   if (protocolWidth > 0) spans.push({ text: fit(sanitizeForTerminal(handshake?.subprotocol ?? '-'), protocolWidth) + ' ', color: 'gray' });
   spans.push(...fixed);

@@ -298,3 +298,13 @@ test('capture text is sanitized everywhere: URL, headers, payload previews and d
   assert.match(screens[2], /hi\\x1b\]0;pwned\\x07\\x1b\[2J\\u202e/);
   ui.unmount();
 });
+
+test('an Esc that reaches the UI joined to the next key (ESC f, as Alt-f) is Esc, then the key', async () => {
+  const { ui } = await open('ws-close-client-1000.pcapng');
+  await ui.press(KEY.enter, KEY.enter);
+  assert.match(ui.screen(), /Detail · /);
+  await ui.press('\u001bf');
+  assert.match(ui.screen(), / Timeline #0 .*filter: data/);
+  assert.match(lines(ui.screen()).at(-1)!, /Enter detail/, 'the timeline has the focus');
+  ui.unmount();
+});

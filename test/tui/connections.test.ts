@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { CaptureModel } from '../../src/analysis/index.js';
 import { connectionEnding, countMessages, listConnections } from '../../src/tui/connections.js';
 import { bucketOf, closeTime, messageBuckets, sparkline } from '../../src/tui/activity.js';
+import { finding } from '../../src/findings/index.js';
 import { CLEAN_CLOSE, connection, frame, message } from './helpers.js';
 
 const capture = (connections: CaptureModel['connections']): CaptureModel => ({ files: ['x.pcap'], format: 'pcap', packets: 1, linkTypes: [1], connections, findings: [] });
@@ -55,4 +56,22 @@ test('activity: messages per time bucket, idle as dots, close red, cursor invert
   assert.deepEqual(spans.map((s) => s.color), ['green', 'gray', 'gray', 'gray', 'red']);
   assert.deepEqual(spans.map((s) => s.inverse), [false, true, false, false, false]);
   assert.deepEqual([...messageBuckets(connection({ start: 5, end: 5, messages: [message(0, { ts: 5 })] }), 3)], [1, 0, 0]);
+});
+
+test('connection rows: exactly the width; the subprotocol gets a column when there is room, else follows the URL', async () => {
+  const { connectionRow } = await import('../../src/tui/rows.js');
+  const request = { ts: 1000, packet: 1, method: 'GET', target: '/chat', version: 'HTTP/1.1', headers: [] };
+  const handshake = { request, response: null, key: null, accept: null, acceptValid: null, subprotocol: 'mqtt', extensions: [], url: 'ws://example.com/chat' };
+  const conn = connection({ id: 12, handshake, messages: [message(0), message(1, { direction: 'server' })], findings: [finding('websocket-gap', 'x')] });
+  const text = (width: number) => connectionRow(conn, width, false).map((s) => s.text).join('');
+  // 80 columns: the URL keeps 10 cells (its path), the endpoints take the rest.
+  assert.equal(text(80), '  #12  10.0.0.1:50000 → 10.0.0… /chat [mq…  10.0 s       1↑ 1↓ close 1000     !1');
+  assert.equal(text(100), '  #12  10.0.0.1:50000 → 10.0.0.2:80 /chat [mqtt]                10.0 s       1↑ 1↓ close 1000     !1');
+  assert.match(text(110), / ws:\/\/example\.com\/chat \[mqtt\] /);
+  assert.equal(text(80).length, 80);
+  const wide = text(160);
+  assert.equal(wide.length, 160);
+  assert.match(wide, /^ {2}#12 {2}10\.0\.0\.1:50000 → 10\.0\.0\.2:80 ws:\/\/example\.com\/chat +mqtt +10\.0 s +1↑ 1↓ close 1000 +!1$/);
+  const selected = connectionRow(conn, 80, true);
+  assert.equal(selected[0].text, '▶ ');
 });

@@ -24,8 +24,7 @@ export async function renderAt(element: ReactElement, columns = 80, rows = 24) {
   const instance = render(element);
   const drawn = instance.frames.length;
   resize(instance.stdout, columns, rows);
-  await until(() => instance.frames.length > drawn, 1000);
-  await tick(5);
+  await settle(instance.frames, drawn);
   return {
     ...instance,
     /** Types keys one at a time, each after the frame the previous one caused (or 1 s, for keys that change nothing). */
@@ -33,16 +32,14 @@ export async function renderAt(element: ReactElement, columns = 80, rows = 24) {
       for (const key of keys) {
         const drawn = instance.frames.length;
         instance.stdin.write(key);
-        await until(() => instance.frames.length > drawn, 1000);
-        await tick(5);
+        await settle(instance.frames, drawn);
       }
     },
     screen: () => instance.lastFrame() ?? '',
     async resize(newColumns: number, newRows: number) {
       const before = instance.frames.length;
       resize(instance.stdout, newColumns, newRows);
-      await until(() => instance.frames.length > before, 1000);
-      await tick(5);
+      await settle(instance.frames, before);
     },
   };
 }
@@ -50,6 +47,15 @@ export async function renderAt(element: ReactElement, columns = 80, rows = 24) {
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done() && Date.now() < deadline) await tick(2);
+}
+
+/** Waits for the first frame after `drawn` frames, then until no new frame comes for a moment (a key or a resize can draw twice). */
+async function settle(frames: readonly string[], drawn: number): Promise<void> {
+  await until(() => frames.length > drawn, 1000);
+  for (let seen = frames.length; ; seen = frames.length) {
+    await tick(15);
+    if (frames.length === seen) return;
+  }
 }
 
 function resize(stdout: NodeJS.EventEmitter, columns: number, rows: number): void {

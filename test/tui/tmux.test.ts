@@ -18,7 +18,7 @@ function tmux(...args: string[]): string {
 const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
 
 /** Polls the pane until `pattern` shows (the UI draws asynchronously). */
-async function waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+async function waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -61,7 +61,9 @@ test('wsdissect tui in tmux: open, go to the close frame, its detail, search, qu
     assert.match(shown, /MASK 0 {2}masking key -/);
     assert.match(shown, /close code 1000 normal closure {2}reason "bye"/);
 
-    await keys('Escape', 'f', 'f', 'f', '/');
+    await keys('Escape');
+    await waitFor(/q quit {2}Enter detail/);
+    await keys('f', 'f', 'f', '/');
     await waitFor(/\/ search text/);
     await keys('close', 'Enter');
     shown = await waitFor(/match 1\/\d+/);
