@@ -1,4 +1,4 @@
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+import { isUtf8 } from 'node:buffer';
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -15,8 +15,10 @@ export function isJsonBody(body: Buffer): boolean {
   let i = 0;
   while (i < body.length && (body[i] === SPACE || body[i] === TAB || body[i] === LF || body[i] === CR)) i++;
   if (i === body.length || (body[i] !== OPEN_BRACE && body[i] !== OPEN_BRACKET)) return false;
+  // The first byte is { or [, so there is no byte-order mark to drop: a plain decode of valid UTF-8 is the text.
+  if (!isUtf8(body)) return false;
   try {
-    JSON.parse(strictUtf8.decode(body));
+    JSON.parse(body.toString('utf8'));
     return true;
   } catch {
     return false;

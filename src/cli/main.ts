@@ -161,6 +161,8 @@ const REPORT_PIECE_CHARS = 1 << 20;
 class ReportSink {
   private fd: number | null = null;
   private pending = '';
+  /** Some pending text is not ASCII: only then can it hold what terminalSafeJson escapes. */
+  private pendingNonAscii = false;
 
   constructor(
     private readonly file: string | undefined,
@@ -168,6 +170,8 @@ class ReportSink {
   ) {}
 
   write(text: string): void {
+    // A native length count tells ASCII text apart far faster than the escaping pass runs.
+    if (!this.pendingNonAscii && Buffer.byteLength(text, 'utf8') !== text.length) this.pendingNonAscii = true;
     this.pending += text;
     if (this.pending.length >= REPORT_PIECE_CHARS) this.flush();
   }
@@ -183,8 +187,9 @@ class ReportSink {
   }
 
   private flush(): void {
-    const safe = terminalSafeJson(this.pending);
+    const safe = this.pendingNonAscii ? terminalSafeJson(this.pending) : this.pending;
     this.pending = '';
+    this.pendingNonAscii = false;
     if (this.file === undefined) {
       this.out.stdout(safe);
       return;
