@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { completeUtf8Prefix, encodePayload } from '../../src/report/index.js';
+import { completeUtf8Prefix, decodeUtf8, encodePayload } from '../../src/report/index.js';
 
 test('valid UTF-8 is reported as text, anything else as base64', () => {
   assert.deepEqual(encodePayload(Buffer.from('héllo'), false, null), { encoding: 'utf8', data: 'héllo', truncated: false });
@@ -33,4 +33,30 @@ test('completeUtf8Prefix drops only an incomplete final sequence', () => {
   assert.deepEqual(completeUtf8Prefix(Buffer.concat([Buffer.from('a'), euro.subarray(0, 2)])), Buffer.from('a'));
   assert.deepEqual(completeUtf8Prefix(Buffer.from('😀').subarray(0, 3)), Buffer.alloc(0));
   assert.deepEqual(completeUtf8Prefix(Buffer.from([0x61, 0x80])), Buffer.from([0x61, 0x80]), 'stray continuation byte is kept (then not UTF-8)');
+});
+
+test('decodeUtf8: the string TextDecoder (fatal) gives, or null; a leading byte-order mark dropped as it does', () => {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const cases = [
+    Buffer.alloc(0),
+    Buffer.from('plain ascii'),
+    Buffer.from('héllo → 😀'),
+    Buffer.from('\ufeffwith a BOM'),
+    Buffer.from('\ufeff'),
+    Buffer.from([0xef, 0xbb]), // a cut BOM: invalid
+    Buffer.from([0xc3, 0x28]), // bad continuation
+    Buffer.from([0xed, 0xa0, 0x80]), // a surrogate
+    Buffer.from([0xef, 0xbb, 0xbf, 0xff]), // BOM, then invalid
+  ];
+  for (const bytes of cases) {
+    let expected: string | null;
+    try {
+      expected = strict.decode(bytes);
+    } catch {
+      expected = null;
+    }
+    assert.equal(decodeUtf8(bytes), expected, bytes.toString('hex'));
+    assert.equal(decodeUtf8(bytes.subarray(0)), expected);
+  }
+  assert.equal(decodeUtf8(Buffer.from('\ufeffx')), 'x');
 });
