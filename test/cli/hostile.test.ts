@@ -152,7 +152,12 @@ test('escape-sequences.pcap: capture text is shown escaped in text output, raw o
   ]) {
     assert.ok(frames.includes(shown), `frames shows ${shown}`);
   }
-  // The report keeps the exact text (its JSON escapes make it terminal-safe, and parsing gives it back).
+  // The report keeps the exact text (its JSON escapes make it terminal-safe, and parsing gives it back);
+  // so does its NDJSON form.
+  const ndjson = await wsdissect('report', '--ndjson', path, '--all-tcp', '--payload', 'full');
+  assert.equal(ndjson.code, 0);
+  assert.doesNotMatch(ndjson.stdout, UNSAFE_FOR_TERMINAL);
+  assert.ok(ndjson.stdout.split('\n').filter(Boolean).some((line) => JSON.stringify(JSON.parse(line)).includes('Forbidden\u009b2J')));
   const { report: r } = await report(path, '--all-tcp');
   assert.equal(r.connections[0].handshake?.url, 'ws://evil.example\x1b]0;pwned\x07/chat\x9b2J');
   assert.equal(r.connections[0].messages[0].text, '\x1b[2J\x1b[Hscreen cleared \x1b]0;title\x07');
