@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createElement } from 'react';
 import { analyzeCaptures, type AnalysisResult } from '../../src/analysis/index.js';
 import { AnalysisCancelled, App, runTui, type Progress } from '../../src/tui/index.js';
-import { KEY, renderAt, tick } from './render.js';
+import { KEY, renderAt } from './render.js';
 
 /** An analysis the test drives: it reports progress when told, and finishes with the real model of a fixture. */
 function controlledAnalysis() {
@@ -29,11 +29,11 @@ test('while the capture is read: a progress bar, bytes read, packets and connect
   const ui = await renderAt(createElement(App, { files: ['big.pcap'], toolVersion: 't', analyze: analysis.analyze, onResult: (r) => (result = r) }));
   assert.match(ui.screen(), /wsdissect: reading big\.pcap\n░{30} 0%\nopening…\nq quits/);
   analysis.progress({ bytesRead: 5 * 1024 * 1024, totalBytes: 20 * 1024 * 1024, packets: 123456, connections: 42 });
-  await tick(50);
+  await ui.waitFor(/25%/);
   assert.match(ui.screen(), /█{8}░{22} 25%/);
   assert.match(ui.screen(), /5\.0 MiB of 20\.0 MiB read · 123,456 packets · 42 connections/);
   analysis.finish();
-  await tick(300);
+  await ui.waitFor(/WebSocket connections/);
   assert.ok(result, 'onResult got the analysis');
   assert.match(ui.screen(), /WebSocket connections 1\/1/);
   ui.unmount();
@@ -58,7 +58,7 @@ test('q while loading quits and stops the analysis at its next progress report',
 
 test('a file that is not a capture: the message, and q quits', async () => {
   const ui = await renderAt(createElement(App, { files: ['x'], toolVersion: 't', analyze: () => analyzeCaptures(['package.json'], { retainBytes: 0 }) }));
-  await tick(200);
+  await ui.waitFor(/q quits$/);
   assert.match(ui.screen(), /^wsdissect: package\.json: not a capture file/);
   assert.match(ui.screen(), /\nq quits$/);
   await ui.press(KEY.enter, 'q');

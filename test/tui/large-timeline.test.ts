@@ -48,7 +48,8 @@ test('a million-event timeline: a screen and each key touch only the visible eve
   assert.match(ui.screen(), /Timeline #1 1\/1000000/);
   // The unfolded view is the identity: the first screen reads the rows it shows (and the cursor's event) only.
   assert.ok(reads() < 200, `first screen read ${reads()} events`);
-  assert.ok(firstScreen < 2000, `first screen took ${firstScreen.toFixed(0)} ms`);
+  // Time bounds only catch gross regressions (a loaded machine is slow); the read counts are the real check.
+  assert.ok(firstScreen < 10_000, `first screen took ${firstScreen.toFixed(0)} ms`);
 
   for (const key of ['j', KEY.pageDown, 'G', KEY.pageUp, 'k', 'g']) {
     reset();
@@ -56,7 +57,7 @@ test('a million-event timeline: a screen and each key touch only the visible eve
     await ui.press(key);
     const took = performance.now() - before;
     assert.ok(reads() < 200, `${JSON.stringify(key)} read ${reads()} events`);
-    assert.ok(took < 500, `${JSON.stringify(key)} took ${took.toFixed(0)} ms`);
+    assert.ok(took < 3000, `${JSON.stringify(key)} took ${took.toFixed(0)} ms`);
   }
   await ui.press('G');
   assert.match(ui.screen(), /Timeline #1 1000000\/1000000/);

@@ -36,6 +36,11 @@ export async function renderAt(element: ReactElement, columns = 80, rows = 24) {
       }
     },
     screen: () => instance.lastFrame() ?? '',
+    /** Waits until the screen matches (for changes that come from outside the keys, like an analysis finishing). */
+    async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+      await until(() => pattern.test(instance.lastFrame() ?? ''), timeoutMs);
+      return instance.lastFrame() ?? '';
+    },
     async resize(newColumns: number, newRows: number) {
       const before = instance.frames.length;
       resize(instance.stdout, newColumns, newRows);
