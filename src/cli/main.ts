@@ -35,10 +35,31 @@ export interface Output {
   stderr(text: string): void;
 }
 
+/** Write errors that mean a file or the output cannot be used, not a bug: reported in one line, exit 3. */
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM', 'EROFS', 'ENOSPC', 'EFBIG', 'EDQUOT', 'EIO']);
+
+/** Set once stdout's reader has gone away (`wsdissect report x | head`): the rest of the output goes nowhere. */
+let stdoutClosed = false;
+
+/**
+ * The process's stdout and stderr. Node reports a failed write to them as an 'error' event, which would end the
+ * process with a stack trace: a reader that went away is a normal end, a full disk a one-line message.
+ */
 const processOutput: Output = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: (text) => {
+    if (!stdoutClosed) process.stdout.write(text);
+  },
   stderr: (text) => process.stderr.write(text),
 };
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    stdoutClosed = true;
+    return;
+  }
+  process.stderr.write(`wsdissect: cannot write the output: ${sanitizeForTerminal(error.message)}\n`);
+  process.exit(ExitCode.NOT_A_CAPTURE);
+});
 
 const BYTE_UNITS: Record<string, number> = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 };
 
@@ -351,7 +372,7 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     }
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    if (code !== undefined && FILE_ERRORS.has(code)) {
       out.stderr(`wsdissect: ${sanitizeForTerminal(message)}\n`);
       return ExitCode.NOT_A_CAPTURE;
     }
