@@ -143,7 +143,14 @@ interface Piece {
  * `maxBufferBytes` of them. Push in-order chunks until the result is `found` or `gave-up`.
  */
 export class FrameResync {
-  private held = Buffer.alloc(0);
+  /**
+   * The bytes held, `backing[start, end)`. New bytes are appended into spare room (the backing store doubles
+   * when full) and dropped bytes only move `start`, so a stream arriving one byte per segment costs linear
+   * time, not a copy of everything held per segment.
+   */
+  private backing = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
   /** Stream offset of held[0]. */
   private heldOffset: number | null = null;
   private pieces: Piece[] = [];
@@ -156,7 +163,28 @@ export class FrameResync {
 
   /** Bytes given up on so far: they were looked at and start no frame. */
   get skippedBytes(): number {
-    return this.looked - this.held.length;
+    return this.looked - (this.end - this.start);
+  }
+
+  /** The bytes held, as a view (valid until the next push). */
+  private get held(): Buffer {
+    return this.backing.subarray(this.start, this.end);
+  }
+
+  /** Appends a copy of `data` (held bytes outlive the packet, whose buffer belongs to the capture reader). */
+  private hold(data: Buffer): void {
+    const length = this.end - this.start;
+    if (this.end + data.length > this.backing.length) {
+      // Move to the front, into a larger store when more than half of it would be in use.
+      const needed = length + data.length;
+      const target = needed * 2 > this.backing.length ? Buffer.allocUnsafe(Math.max(needed * 2, 4096)) : this.backing;
+      this.backing.copy(target, 0, this.start, this.end);
+      this.backing = target;
+      this.start = 0;
+      this.end = length;
+    }
+    data.copy(this.backing, this.end);
+    this.end += data.length;
   }
 
   push(chunk: StreamChunk): ResyncResult {
@@ -173,9 +201,8 @@ export class FrameResync {
       return { kind: 'found', offset, chunks: [{ ...chunk, data, offset }] };
     }
     if (data.length === 0) return { kind: 'searching' };
-    if (this.heldOffset === null || this.held.length === 0) this.heldOffset = offset;
-    // Held bytes outlive the packet, whose buffer belongs to the capture reader: concat copies them.
-    this.held = Buffer.concat([this.held, data]);
+    if (this.heldOffset === null || this.end === this.start) this.heldOffset = offset;
+    this.hold(data);
     this.pieces.push({ offset, length: data.length, ts: chunk.ts, packet: chunk.packet });
     this.looked += data.length;
     return this.search();
@@ -194,15 +221,19 @@ export class FrameResync {
 
   private found(at: number): ResyncResult {
     const start = (this.heldOffset as number) + at;
+    const held = this.held;
     const chunks: StreamChunk[] = [];
     for (const piece of this.pieces) {
       const from = Math.max(piece.offset, start);
       const to = piece.offset + piece.length;
       if (from >= to) continue;
-      const data = this.held.subarray(from - (this.heldOffset as number), to - (this.heldOffset as number));
+      const data = held.subarray(from - (this.heldOffset as number), to - (this.heldOffset as number));
       chunks.push({ direction: this.options.direction, data, offset: from, ts: piece.ts, packet: piece.packet });
     }
-    this.held = Buffer.alloc(0);
+    // The chunks are views of the store: give it up rather than write over them later.
+    this.backing = Buffer.alloc(0);
+    this.start = 0;
+    this.end = 0;
     this.pieces = [];
     return { kind: 'found', offset: start, chunks };
   }
@@ -210,7 +241,7 @@ export class FrameResync {
   /** Forgets the bytes before `at` (positions there start no frame). */
   private drop(at: number): void {
     if (at === 0) return;
-    this.held = Buffer.from(this.held.subarray(at));
+    this.start += at;
     this.heldOffset = (this.heldOffset as number) + at;
     const heldOffset = this.heldOffset;
     this.pieces = this.pieces.filter((piece) => piece.offset + piece.length > heldOffset);
