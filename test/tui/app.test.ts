@@ -58,7 +58,7 @@ test('q while loading quits and stops the analysis at its next progress report',
 
 test('a file that is not a capture: the message, and q quits', async () => {
   const ui = await renderAt(createElement(App, { files: ['x'], toolVersion: 't', analyze: () => analyzeCaptures(['package.json'], { retainBytes: 0 }) }));
-  await ui.waitFor(/q quits$/);
+  await ui.waitFor(/not a capture file/);
   assert.match(ui.screen(), /^wsdissect: package\.json: not a capture file/);
   assert.match(ui.screen(), /\nq quits$/);
   await ui.press(KEY.enter, 'q');
