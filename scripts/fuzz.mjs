@@ -2,8 +2,9 @@
 // Fuzzes the built CLI with broken variants of every fixture capture (fixtures/**/*.pcap, *.pcapng, *.gz):
 // truncations, hostile values in length fields (pcap caplen, pcapng block lengths, IP lengths, TCP data
 // offset, WebSocket 7/16/64-bit lengths), byte flips, splices of two files, `editcap -E`, and gzip'd
-// variants (sometimes cut). Each variant runs `report --payload full -o /dev/null`, `summary` and `frames`,
-// in a child process that runs main() in-process (fast), and one in --spawn-every variants also as real
+// variants (sometimes cut). Each variant runs `report --payload full -o /dev/null` (and its --ndjson form) and
+// every text command (`summary`, `frames`, `timeline`, `frames --ws-port 80`: what the CLI's help offers), in a
+// child process that runs main() in-process (fast), and one in --spawn-every variants also as real
 // `node bin/wsdissect.js` processes. Every run has a time limit and a memory limit (V8 heap limit plus a
 // watch on the process's RSS). A run fails on a crash, a hang, too much memory, a stack trace on stderr, an
 // exit code outside {0, 1, 3}, raw control characters in text output or messages, or a message that does not
@@ -49,7 +50,7 @@ const heapMb = Number(args['heap-mb']);
 const maxRssBytes = Number(args['max-rss-mb']) * 1024 * 1024;
 const spawnEvery = only !== null ? 1 : Number(args['spawn-every']);
 const editcap = !args['no-editcap'] && spawnSync('editcap', ['-h'], { stdio: 'ignore' }).status === 0;
-const helpOf = (...args) => spawnSync(process.execPath, [join(root, 'bin/wsdissect.js'), ...args, '--help'], { encoding: 'utf8' }).stdout;
+const helpOf = (...command) => spawnSync(process.execPath, [join(root, 'bin/wsdissect.js'), ...command, '--help'], { encoding: 'utf8' }).stdout;
 const cli = capabilities(helpOf(), helpOf('report'), helpOf('frames'));
 
 const fixtures = await loadFixtures(args.fixtures);
