@@ -10,13 +10,13 @@ import {
   type ConnectionModel,
 } from '../analysis/index.js';
 import {
-  buildReport,
   NdjsonReport,
   PREVIEW_BYTES,
+  ReportSpool,
   sanitizeForTerminal,
   writeJson,
   type PayloadMode,
-  type ReportDocument,
+  type SpooledDocument,
 } from '../report/index.js';
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
@@ -224,7 +224,7 @@ class ReportSink {
  * Writes the report to `file` or stdout piece by piece: with every payload byte it can be larger than one
  * string may be, and it is never held whole.
  */
-function writeReport(report: ReportDocument, file: string | undefined, out: Output): void {
+function writeReport(report: SpooledDocument, file: string | undefined, out: Output): void {
   const sink = new ReportSink(file, out);
   try {
     writeJson(report, (text) => sink.write(text));
@@ -339,9 +339,16 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
         }
         return;
       }
-      const { result, exitCode } = await analyze(files, analyzeOptions(retainBytes, opts), out);
-      if (exitCode !== ExitCode.NOT_A_CAPTURE) writeReport(buildReport(result.model, reportOptions), opts.output, out);
-      setExitCode(exitCode);
+      // Connections are made into JSON as they end and kept on disk until the report can be written in id order.
+      const spool = new ReportSpool(reportOptions);
+      try {
+        const onConnectionEnd = (connection: ConnectionModel) => spool.connection(connection);
+        const { result, exitCode } = await analyze(files, { ...analyzeOptions(retainBytes, opts), onConnectionEnd }, out);
+        if (exitCode !== ExitCode.NOT_A_CAPTURE) writeReport(spool.document(result.model), opts.output, out);
+        setExitCode(exitCode);
+      } finally {
+        spool.close();
+      }
     });
 
   withLimits(program.command('tui'))

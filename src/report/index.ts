@@ -3,3 +3,4 @@ export * from './payload.js';
 export * from './terminal.js';
 export * from './stream.js';
 export * from './ndjson.js';
+export * from './spool.js';

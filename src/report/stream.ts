@@ -29,6 +29,14 @@ export function lazyArray<T, J>(items: readonly T[], toItem: (item: T) => J): La
   return new LazyArray(items, toItem);
 }
 
+/**
+ * A value whose JSON text was written before, laid out for the place where it is written now (writeJsonAt with
+ * the same depth): writeJson copies its pieces as they come. Only writeJson knows it; JSON.stringify does not.
+ */
+export class WrittenJson {
+  constructor(readonly pieces: () => Iterable<string>) {}
+}
+
 const STEP = '  ';
 
 /**
@@ -96,6 +104,10 @@ function writeString(text: string, write: (text: string) => void): void {
  * many characters to escape) is walked instead, its long strings written in slices.
  */
 function writeItem(item: unknown, indent: Indent, write: (text: string) => void): void {
+  if (item instanceof WrittenJson) {
+    for (const piece of item.pieces()) write(piece);
+    return;
+  }
   let text: string | undefined;
   try {
     text = nested(item, indent);
@@ -162,6 +174,14 @@ function writeValue(value: unknown, indent: Indent, write: (text: string) => voi
  */
 export function writeJson(value: unknown, write: (text: string) => void): void {
   writeValue(value, '', write);
+}
+
+/**
+ * Writes `value` as writeJson writes it as an item of a list `depth` levels deep (its lines indented to match):
+ * the text a WrittenJson at that place must hold.
+ */
+export function writeJsonAt(value: unknown, depth: number, write: (text: string) => void): void {
+  writeItem(value, STEP.repeat(depth), write);
 }
 
 /** Writes `value` as JSON.stringify(value) would (one line), in pieces, like writeJson. */
