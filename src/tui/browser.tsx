@@ -302,7 +302,8 @@ export function Browser({ model, toolVersion, initialState }: BrowserProps) {
 
 function noConnectionsText(model: CaptureModel, allTcp: boolean): string {
   if (allTcp || model.connections.length === 0) return 'No TCP connections in this capture.';
-  return `No WebSocket connections; a lists all ${model.connections.length} TCP connections.`;
+  const n = model.connections.length;
+  return `No WebSocket connections; a lists ${n === 1 ? 'the TCP connection' : `all ${n} TCP connections`}.`;
 }
 
 function connectionsTitle(state: UiState, count: number, index: number, model: CaptureModel): string {

@@ -47,8 +47,18 @@ export interface Ending {
   explanation: string;
 }
 
-/** How the connection ended, read from its close model (RFC 6455 §7.1.4 for what counts as clean). */
-export function connectionEnding(close: CloseModel, isWebSocket = true): Ending {
+/**
+ * How the connection ended: a refused or unanswered upgrade, or what its close model says (RFC 6455 §7.1.4 for
+ * what counts as clean).
+ */
+export function connectionEnding({ close, isWebSocket, handshake }: Pick<ConnectionModel, 'close' | 'isWebSocket' | 'handshake'>): Ending {
+  if (handshake?.response && handshake.response.status !== 101) {
+    const { status } = handshake.response;
+    return { label: `refused ${status}`, color: 'yellow', explanation: `The server answered the upgrade with ${status}, not 101 (RFC 6455 §4.1).` };
+  }
+  if (handshake && !handshake.response && close.tcpEnd !== 'open') {
+    return { label: 'no answer', color: 'yellow', explanation: 'The upgrade request got no response in the capture.' };
+  }
   if (!isWebSocket) {
     // Plain TCP: no closing handshake to judge, only how TCP ended.
     const label = close.tcpEnd === 'open' ? 'open' : close.tcpEnd.toUpperCase();

@@ -146,7 +146,7 @@ function rangeText(range: { min?: number; median: number; max: number } | null, 
 /** The connection as a whole: endpoints, URL, how it ended, heartbeats, handshake, every finding. */
 export function connectionLines(connection: ConnectionModel, width: number): Line[] {
   const { handshake, close, heartbeat } = connection;
-  const ending = connectionEnding(close, connection.isWebSocket);
+  const ending = connectionEnding(connection);
   const lines: Line[] = [
     [...field('client', formatEndpoint(connection.client)), ...field('server', formatEndpoint(connection.server))],
     ...wrapped(`URL ${sanitizeForTerminal(handshake?.url ?? '-')}`, width),

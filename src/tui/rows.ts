@@ -28,7 +28,7 @@ function urlText(url: string, note: string, width: number): string {
  */
 export function connectionRow(connection: ConnectionModel, width: number, selected: boolean): Line {
   const counts = countMessages(connection);
-  const ending = connectionEnding(connection.close, connection.isWebSocket);
+  const ending = connectionEnding(connection);
   const severity = worstSeverity(connection.findings);
   const fixed: Span[] = [
     { text: fit(formatDuration(connection.end - connection.start), 7, true) + ' ' },

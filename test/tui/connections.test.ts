@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CaptureModel } from '../../src/analysis/index.js';
+import type { CaptureModel, CloseModel, HandshakeModel } from '../../src/analysis/index.js';
 import { connectionEnding, countMessages, listConnections } from '../../src/tui/connections.js';
 import { bucketOf, closeTime, messageBuckets, sparkline } from '../../src/tui/activity.js';
 import { finding } from '../../src/findings/index.js';
@@ -26,18 +26,25 @@ test('messages are counted per direction', () => {
   assert.deepEqual(countMessages(conn), { client: 2, server: 1 });
 });
 
-test('how a connection ended: clean close, RST, FIN without close, unclean close, still open', () => {
-  assert.deepEqual(connectionEnding(CLEAN_CLOSE), { label: 'close 1000', color: 'green', explanation: 'Clean close by the client: both Close frames, then TCP FIN.' });
+const ending = (close: CloseModel, isWebSocket = true, handshake: HandshakeModel | null = null) => connectionEnding({ close, isWebSocket, handshake });
+
+test('how a connection ended: clean close, RST, FIN without close, unclean close, still open, refused', () => {
+  assert.deepEqual(ending(CLEAN_CLOSE), { label: 'close 1000', color: 'green', explanation: 'Clean close by the client: both Close frames, then TCP FIN.' });
   const none = { ...CLEAN_CLOSE, initiator: null, clientCode: null, serverCode: null, clean: false };
-  assert.equal(connectionEnding({ ...none, tcpEnd: 'rst', tcpEndBy: 'client' }).label, 'RST');
-  assert.equal(connectionEnding({ ...none, tcpEnd: 'rst', tcpEndBy: 'client' }).explanation, 'Reset by the client.');
-  assert.equal(connectionEnding({ ...none, tcpEnd: 'fin' }).label, 'FIN, no close');
-  assert.equal(connectionEnding({ ...none, tcpEnd: 'open', tcpEndBy: null }).label, 'open');
+  assert.equal(ending({ ...none, tcpEnd: 'rst', tcpEndBy: 'client' }).label, 'RST');
+  assert.equal(ending({ ...none, tcpEnd: 'rst', tcpEndBy: 'client' }).explanation, 'Reset by the client.');
+  assert.equal(ending({ ...none, tcpEnd: 'fin' }).label, 'FIN, no close');
+  assert.equal(ending({ ...none, tcpEnd: 'open', tcpEndBy: null }).label, 'open');
   const serverClose = { ...CLEAN_CLOSE, initiator: 'server' as const, serverCode: 4000, clean: false };
-  assert.equal(connectionEnding({ ...serverClose, tcpEnd: 'fin' }).label, 'close 4000 !');
-  assert.equal(connectionEnding({ ...serverClose, tcpEnd: 'open' }).label, 'closing 4000');
-  assert.equal(connectionEnding({ ...serverClose, tcpEnd: 'rst' }).label, 'RST 4000');
-  assert.deepEqual(connectionEnding({ ...none, tcpEnd: 'fin', tcpEndBy: 'client' }, false), { label: 'FIN', color: 'gray', explanation: 'TCP FIN by the client.' });
+  assert.equal(ending({ ...serverClose, tcpEnd: 'fin' }).label, 'close 4000 !');
+  assert.equal(ending({ ...serverClose, tcpEnd: 'open' }).label, 'closing 4000');
+  assert.equal(ending({ ...serverClose, tcpEnd: 'rst' }).label, 'RST 4000');
+  assert.deepEqual(ending({ ...none, tcpEnd: 'fin', tcpEndBy: 'client' }, false), { label: 'FIN', color: 'gray', explanation: 'TCP FIN by the client.' });
+  const request = { ts: 1, packet: 1, method: 'GET', target: '/', version: 'HTTP/1.1', headers: [] };
+  const handshake: HandshakeModel = { request, response: null, key: null, accept: null, acceptValid: null, subprotocol: null, extensions: [], url: 'ws://x/' };
+  assert.equal(ending({ ...none, tcpEnd: 'fin' }, true, handshake).label, 'no answer');
+  const refused = { ...handshake, response: { ts: 2, packet: 2, version: 'HTTP/1.1', status: 403, reason: 'Forbidden', headers: [] } };
+  assert.deepEqual(ending({ ...none, tcpEnd: 'fin' }, true, refused), { label: 'refused 403', color: 'yellow', explanation: 'The server answered the upgrade with 403, not 101 (RFC 6455 §4.1).' });
 });
 
 test('activity: messages per time bucket, idle as dots, close red, cursor inverted', () => {
@@ -61,7 +68,8 @@ test('activity: messages per time bucket, idle as dots, close red, cursor invert
 test('connection rows: exactly the width; the subprotocol gets a column when there is room, else follows the URL', async () => {
   const { connectionRow } = await import('../../src/tui/rows.js');
   const request = { ts: 1000, packet: 1, method: 'GET', target: '/chat', version: 'HTTP/1.1', headers: [] };
-  const handshake = { request, response: null, key: null, accept: null, acceptValid: null, subprotocol: 'mqtt', extensions: [], url: 'ws://example.com/chat' };
+  const response = { ts: 1001, packet: 2, version: 'HTTP/1.1', status: 101, reason: 'Switching Protocols', headers: [] };
+  const handshake = { request, response, key: null, accept: null, acceptValid: null, subprotocol: 'mqtt', extensions: [], url: 'ws://example.com/chat' };
   const conn = connection({ id: 12, handshake, messages: [message(0), message(1, { direction: 'server' })], findings: [finding('websocket-gap', 'x')] });
   const text = (width: number) => connectionRow(conn, width, false).map((s) => s.text).join('');
   // 80 columns: the URL keeps 10 cells (its path), the endpoints take the rest.
