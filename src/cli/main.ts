@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   analyzeCaptures,
@@ -16,6 +16,7 @@ import {
   sanitizeForTerminal,
   writeJson,
   type PayloadMode,
+  writeText,
   type SpooledDocument,
 } from '../report/index.js';
 import { ExitCode } from './exit-codes.js';
@@ -172,8 +173,11 @@ function terminalSafeJson(json: string): string {
   return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Report text is written in pieces of about this many characters. */
-const REPORT_PIECE_CHARS = 1 << 20;
+/**
+ * Report text is written in pieces of about this many characters: small enough to stay out of V8's
+ * large-object space (report/spool.ts, PIECE_BYTES), large enough that writes are few.
+ */
+const REPORT_PIECE_CHARS = 32 << 10;
 
 /**
  * Where report text goes: `file` or stdout, in pieces of about REPORT_PIECE_CHARS made terminal-safe. The file
@@ -216,7 +220,7 @@ class ReportSink {
       return;
     }
     this.fd ??= openSync(this.file, 'w');
-    writeSync(this.fd, safe);
+    writeText(this.fd, safe);
   }
 }
 

@@ -4,3 +4,4 @@ export * from './terminal.js';
 export * from './stream.js';
 export * from './ndjson.js';
 export * from './spool.js';
+export * from './text-file.js';

@@ -1,13 +1,18 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { CaptureModel, ConnectionModel } from '../analysis/index.js';
 import { buildReport, connectionJson, type ReportDocument, type ReportOptions } from './json.js';
 import { lazyArray, WrittenJson, writeJsonAt, type LazyArray } from './stream.js';
+import { writeText } from './text-file.js';
 
-/** Spooled text is written to the file, and read back, in pieces of about this many bytes. */
-const PIECE_BYTES = 1 << 20;
+/**
+ * Spooled text is written to the file, and read back, in pieces of about this many bytes: small enough that
+ * no piece is a string in V8's large-object space, which only a full GC frees (1 MiB pieces made the report's
+ * writing phase grow by 80 MB on a 2 GB capture).
+ */
+const PIECE_BYTES = 32 << 10;
 /** The report's connections are items of a list inside the top-level object: two levels deep. */
 const CONNECTION_DEPTH = 2;
 
@@ -34,6 +39,8 @@ export class ReportSpool {
   private written = 0;
   private pending = '';
   private pendingBytes = 0;
+  /** Where text is read back into (one buffer for every read). */
+  private readonly readBuffer: Buffer;
 
   constructor(
     private readonly options: ReportOptions,
@@ -42,6 +49,7 @@ export class ReportSpool {
   ) {
     this.directory = mkdtempSync(join(tmpdir(), 'wsdissect-report-'));
     this.fd = openSync(join(this.directory, 'connections.json'), 'w+');
+    this.readBuffer = Buffer.allocUnsafe(pieceBytes);
   }
 
   /** An ended connection, if the report lists it. */
@@ -74,11 +82,7 @@ export class ReportSpool {
 
   private flush(): void {
     if (this.pendingBytes === 0) return;
-    const bytes = Buffer.from(this.pending, 'utf8');
-    for (let done = 0; done < bytes.length; ) {
-      done += writeSync(this.fd, bytes, done, bytes.length - done, this.written + done);
-    }
-    this.written += bytes.length;
+    this.written += writeText(this.fd, this.pending, this.written);
     this.pending = '';
     this.pendingBytes = 0;
   }
@@ -86,7 +90,7 @@ export class ReportSpool {
   /** One connection's text, in pieces; a character split between two reads is held back for the next. */
   private *read(entry: Entry): Iterable<string> {
     const decoder = new StringDecoder('utf8');
-    const buffer = Buffer.allocUnsafe(Math.min(this.pieceBytes, entry.length));
+    const buffer = this.readBuffer;
     for (let done = 0; done < entry.length; ) {
       const count = readSync(this.fd, buffer, 0, Math.min(buffer.length, entry.length - done), entry.start + done);
       if (count === 0) throw new Error('report spool: the temporary file ended early');

@@ -178,10 +178,11 @@ export function writeJson(value: unknown, write: (text: string) => void): void {
 
 /**
  * Writes `value` as writeJson writes it as an item of a list `depth` levels deep (its lines indented to match):
- * the text a WrittenJson at that place must hold.
+ * the text a WrittenJson at that place must hold. Containers are walked, so no piece is larger than one of
+ * their items (a large connection is never one string).
  */
 export function writeJsonAt(value: unknown, depth: number, write: (text: string) => void): void {
-  writeItem(value, STEP.repeat(depth), write);
+  writeValue(value, STEP.repeat(depth), write);
 }
 
 /** Writes `value` as JSON.stringify(value) would (one line), in pieces, like writeJson. */
