@@ -1,5 +1,5 @@
 import type { StreamChunk } from '../tcp/types.js';
-import { sliceChunk } from './chunk.js';
+import { ownChunk, sliceChunk } from './chunk.js';
 import { LINE_PENDING, LINE_REJECTED, StartLineScanner, type StartLineKind } from './start-line.js';
 import { CR, LF } from './syntax.js';
 
@@ -14,9 +14,10 @@ const MORE: HeadRead = { status: 'more' };
 
 /**
  * Finds message heads in one direction's bytes, however they are split into chunks. Earlier chunks' parts
- * of a head are kept as they came (`pieces`, views, not copies) so that they can be handed on raw when the
- * bytes turn out not to be HTTP; they are joined once, when the head is complete. Scanning resumes where it
- * stopped, so a head arriving one byte at a time costs linear time.
+ * of a head are kept as they came (`pieces`: copies, at most maxBytes of them, so that a head arriving slowly
+ * pins no read buffer) so that they can be handed on raw when the bytes turn out not to be HTTP; they are
+ * joined once, when the head is complete. Scanning resumes where it stopped, so a head arriving one byte at a
+ * time costs linear time.
  */
 export class HeadReader {
   private pieces: StreamChunk[] = [];
@@ -66,7 +67,7 @@ export class HeadReader {
     const total = this.pieceBytes + (end === -1 ? stop : end) - start;
     if (total > this.maxBytes) return this.reject('too-long', start);
     if (end === -1) {
-      this.pieces.push(sliceChunk(chunk, start));
+      this.pieces.push(ownChunk(sliceChunk(chunk, start)));
       this.pieceBytes += data.length - start;
       return MORE;
     }

@@ -1,7 +1,7 @@
 import type { Direction, StreamChunk } from '../tcp/types.js';
 import type { FindingCode } from '../findings/table.js';
 import { MALFORMED, NEED_MORE, openBody, type BodyReader } from './body.js';
-import { sliceChunk } from './chunk.js';
+import { ownChunk, sliceChunk } from './chunk.js';
 import { requestFraming, responseFraming, type BodyFraming } from './framing.js';
 import { parseRequestHead, parseResponseHead } from './head.js';
 import { HeadReader } from './head-reader.js';
@@ -260,7 +260,7 @@ export class HttpUpgradeTracker {
       this.sink.onOpaqueData(chunk);
       return;
     }
-    side.held.push(chunk);
+    side.held.push(ownChunk(chunk));
     side.heldBytes += chunk.data.length;
   }
 

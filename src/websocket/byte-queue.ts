@@ -69,6 +69,17 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * Replaces the unread bytes' views with copies (one per chunk, so each still names its packet). The pushed
+   * buffers are views into the capture reader's 1 MiB chunks: a few header bytes left waiting for the next
+   * packet would otherwise keep a whole chunk alive for as long as the connection stays quiet.
+   */
+  own(): void {
+    if (this.buffered === 0) return;
+    this.chunks = this.chunks.map((chunk, i) => ({ ...chunk, data: Buffer.from(i === 0 ? chunk.data.subarray(this.head) : chunk.data) }));
+    this.head = 0;
+  }
+
   clear(): void {
     this.chunks = [];
     this.head = 0;

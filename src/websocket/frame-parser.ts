@@ -72,6 +72,9 @@ export class FrameParser {
   push(data: Buffer, offset: number, ts: number, packet: number): void {
     this.queue.push(data, offset, ts, packet);
     this.run();
+    // Only part of a header can be left over (a payload is always read as far as it goes): copy those few
+    // bytes, so that the caller's buffer is not held (ByteQueue.own).
+    this.queue.own();
   }
 
   /** Drops buffered bytes and any partial frame (after a gap: the next push starts a new frame). */

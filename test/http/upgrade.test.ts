@@ -227,3 +227,28 @@ test('empty lines between messages are ignored (RFC 9112 §2.2)', () => {
   tracker.end();
   assert.deepEqual(sink.trace(), ['request POST /a', 'request GET /b']);
 });
+
+test('bytes kept past the push (a head split over packets, frames before the 101) are copies: the pushed buffers may be reused', () => {
+  const { streams, sink, tracker } = setup();
+  const request = Buffer.from(CHROME_UPGRADE, 'latin1');
+  const split = 20;
+  // The capture reader reuses nothing, but a kept view would pin its 1 MiB chunk: overwriting the pushed
+  // buffers after each push shows that nothing refers to them any more.
+  const scribble = (bytes: Buffer) => bytes.fill(0x7e);
+  const head = Buffer.from(request.subarray(0, split));
+  tracker.push(streams.chunk('client', head));
+  scribble(head);
+  const rest = Buffer.concat([request.subarray(split), CLIENT_FRAME]);
+  tracker.push(streams.chunk('client', rest));
+  scribble(rest);
+  const early = Buffer.from(CLIENT_FRAME);
+  tracker.push(streams.chunk('client', early));
+  scribble(early);
+  tracker.push(streams.chunk('server', SWITCHING_PROTOCOLS));
+  tracker.end();
+  assert.deepEqual(sink.trace(), ['request GET /chat?room=1', 'response 101 to /chat?room=1', 'switch', 'websocket client', 'websocket client']);
+  const requestEvent = sink.events[0];
+  assert.ok(requestEvent.type === 'request');
+  assert.equal(requestEvent.head.target, '/chat?room=1');
+  assert.deepEqual(sink.stream('websocket', 'client', request.length), Buffer.concat([CLIENT_FRAME, CLIENT_FRAME]));
+});

@@ -176,6 +176,30 @@ describe('FrameParser: exact frames', () => {
   });
 });
 
+describe('FrameParser: nothing of a pushed buffer is kept past the push', () => {
+  it('decodes the same frames when every pushed buffer is overwritten right after its push', () => {
+    const stream = Buffer.concat([
+      encodeFrame({ opcode: 1, payload: text('first'), maskKey: hex('01020304') }),
+      encodeFrame({ opcode: 2, payload: Buffer.alloc(300, 7) }), // 16-bit length: a 4-byte header
+      encodeFrame({ opcode: 9, payload: text('p'), maskKey: hex('0a0b0c0d') }),
+    ]);
+    // Cuts inside every header: the left-over header bytes wait for the next push.
+    const cuts = [1, 3, 12, 13, 14, 16, 200, 317, 318, 320];
+    const expected = parseChunks(splitAt(stream, cuts)).frames;
+    const frames: Frame[] = [];
+    const parser = new FrameParser('client', (f) => frames.push(f));
+    let offset = 0;
+    splitAt(stream, cuts).forEach((piece, i) => {
+      const own = Buffer.from(piece);
+      parser.push(own, offset, (i + 1) / 2, i + 1);
+      own.fill(0xff);
+      offset += piece.length;
+    });
+    assert.deepEqual(frames, expected);
+    assert.equal(frames.length, 3);
+  });
+});
+
 describe('FrameParser: controlPayloadsOnly', () => {
   it('keeps no byte of data frames, keeps control frames whole, and gives the same frames otherwise', () => {
     const data = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
