@@ -63,8 +63,14 @@ function differences(ours: ConnectionModel[], theirs: OracleFrame[]): string[] {
 
 const skip = tsharkAvailable() ? false : 'tshark is not installed (CI installs it: apt-get install tshark)';
 
+/** Captures tshark cannot read to the end, and why (what wsdissect does with them is tested elsewhere). */
+const BEYOND_TSHARK: Record<string, string> = {
+  'fixtures/hostile/deflate-bomb.pcap.gz':
+    'tshark 4.0 inflates the whole 1 GiB message and dies (SIGSEGV at 4.3 GB); test/cli/hostile.test.ts checks it',
+};
+
 for (const capture of fixtureCaptures()) {
-  test(`${capture}: every WebSocket frame agrees with tshark`, { skip }, async () => {
+  test(`${capture}: every WebSocket frame agrees with tshark`, { skip: skip || BEYOND_TSHARK[capture] || false }, async () => {
     const [{ model }, oracle] = await Promise.all([analyzeCaptures([capture], { retainBytes: null }), tsharkWebSocketFrames(capture)]);
     const found = differences(model.connections, oracle);
     const expected = known.filter((k) => k.capture === capture);
