@@ -15,8 +15,8 @@ export interface PongMatch {
   rttMs: Map<TimelineEvent, number>;
   /** Pings that no Pong answered, in time order. */
   unanswered: TimelineEvent[];
-  /** Pongs that answer no Ping (RFC 6455 §5.5.3: a unidirectional heartbeat). */
-  unsolicited: number;
+  /** Pongs that answer no Ping (RFC 6455 §5.5.3: a unidirectional heartbeat), in time order. */
+  unsolicited: TimelineEvent[];
 }
 
 /** Milliseconds kept to the microsecond, so that reports do not carry float noise. */
@@ -35,7 +35,7 @@ export function matchPongs(controls: ControlFrame[]): PongMatch {
   // Per direction: data (as latin1, one character per byte) -> the waiting pings carrying it, oldest first.
   const waiting: Record<Direction, Map<string, WaitingPing[]>> = { client: new Map(), server: new Map() };
   const rttMs = new Map<TimelineEvent, number>();
-  let unsolicited = 0;
+  const unsolicited: TimelineEvent[] = [];
   controls.forEach((control, order) => {
     const { event } = control;
     if (event.direction === null) return;
@@ -49,7 +49,7 @@ export function matchPongs(controls: ControlFrame[]): PongMatch {
     const pings = waiting[event.direction === 'client' ? 'server' : 'client'];
     const answered = pings.get(data);
     if (answered === undefined) {
-      unsolicited++;
+      unsolicited.push(event);
       return;
     }
     rttMs.set(event, toMs(event.ts - answered[answered.length - 1].event.ts));
@@ -151,9 +151,19 @@ export interface UnansweredKeepalives {
   first: TimelineEvent;
 }
 
-/** Findings about heartbeats that went unanswered. */
+/** Findings about heartbeats that went unanswered, and pongs that answered nothing. */
 export function heartbeatFindings(match: PongMatch, keepalives: UnansweredKeepalives[]): Finding[] {
   const findings: Finding[] = [];
+  for (const pong of match.unsolicited) {
+    const asker = pong.direction === 'client' ? 'server' : 'client';
+    findings.push(
+      finding('pong-unsolicited', `The ${pong.direction} sent a Pong that answers no Ping from the ${asker} (no waiting Ping has its data).`, {
+        ts: pong.ts,
+        packet: pong.packet ?? undefined,
+        frame: pong.frame,
+      }),
+    );
+  }
   if (match.unanswered.length > 0) {
     const first = match.unanswered[0];
     const n = match.unanswered.length;

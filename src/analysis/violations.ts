@@ -29,10 +29,6 @@ const RSV3 = 1;
 /** RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less". */
 const MAX_CONTROL_PAYLOAD = 125;
 
-function opposite(direction: Direction): Direction {
-  return direction === 'client' ? 'server' : 'client';
-}
-
 function isDataOpcode(opcode: number): boolean {
   return opcode === Opcode.CONTINUATION || opcode === Opcode.TEXT || opcode === Opcode.BINARY;
 }
@@ -148,14 +144,12 @@ function collectClose(payload: Buffer, out: Violation[]): void {
 /**
  * The frame rules of one WebSocket connection: fed every frame of both directions in capture order, it
  * returns the rules each frame breaks, placed at that frame. It keeps the little it needs from earlier
- * frames: whether each side has sent its close frame, and the pings each side still waits to see answered.
+ * frames: whether each side has sent its close frame.
  * Message-level rules (continuation without a message, a message interrupted, text that is not UTF-8)
  * belong to the message assembler, which reports them as it assembles.
  */
 export class FrameRules {
   private readonly closeSent: Record<Direction, boolean> = { client: false, server: false };
-  /** Pings each side sent that no pong from the other side has answered yet. */
-  private readonly pingsUnanswered: Record<Direction, number> = { client: 0, server: 0 };
 
   /** Reused for every frame: most break no rule, and then nothing is allocated. */
   private readonly scratch: Violation[] = [];
@@ -186,21 +180,7 @@ export class FrameRules {
     if (this.closeSent[direction] && isDataOpcode(frame.opcode)) {
       out.push({ code: 'data-after-close', message: `The ${direction} sent a ${opcodeName(frame.opcode)} frame after its close frame.` });
     }
-    switch (frame.opcode) {
-      case Opcode.CLOSE:
-        this.closeSent[direction] = true;
-        break;
-      case Opcode.PING:
-        this.pingsUnanswered[direction]++;
-        break;
-      case Opcode.PONG: {
-        const asker = opposite(direction);
-        // RFC 6455 §5.5.3: a pong may also be sent unasked (a one-way heartbeat), hence only info. One pong may
-        // answer several pings; counting them one for one then lets a later unasked pong pass, never the reverse.
-        if (this.pingsUnanswered[asker] > 0) this.pingsUnanswered[asker]--;
-        else out.push({ code: 'pong-unsolicited', message: `The ${direction} sent a pong with no ping from the ${asker} to answer.` });
-        break;
-      }
-    }
+    // Pongs are matched to pings by their data in heartbeat.ts (matchPongs), which reports unsolicited ones.
+    if (frame.opcode === Opcode.CLOSE) this.closeSent[direction] = true;
   }
 }

@@ -168,20 +168,6 @@ describe('FrameRules (sequences over both directions)', () => {
     assert.deepEqual(found, [['data-after-close', 3], ['data-after-close', 4]]);
   });
 
-  it('pongs answer pings from the other side, one for one', () => {
-    const found = run([
-      frame({ direction: 'server', opcode: 9 }),
-      frame({ direction: 'server', opcode: 9 }),
-      frame({ direction: 'client', opcode: 10 }),
-      frame({ direction: 'client', opcode: 10 }),
-      frame({ direction: 'client', opcode: 10 }),
-      frame({ direction: 'client', opcode: 9 }),
-      frame({ direction: 'client', opcode: 10 }),
-      frame({ direction: 'server', opcode: 10 }),
-    ]);
-    assert.deepEqual(found, [['pong-unsolicited', 4], ['pong-unsolicited', 6]]);
-  });
-
   it('an unfinished frame is judged on its header only', () => {
     const rules = new FrameRules(options);
     const header = frame({ direction: 'server', opcode: 2, masked: true, maskKey: MASK, lengthEncoding: 64, lengthTopBitSet: true, payloadLength: 2 ** 63 });

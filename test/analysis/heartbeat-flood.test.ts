@@ -56,7 +56,7 @@ test('property: the indexed matcher answers exactly as the plain reading of RFC 
       const expected = reference(controls);
       assert.deepEqual([...match.rttMs].map(([event, ms]) => [event.frame, ms]), expected.rtt);
       assert.deepEqual(match.unanswered.map((e) => e.frame), expected.unanswered);
-      assert.equal(match.unsolicited, expected.unsolicited);
+      assert.equal(match.unsolicited.length, expected.unsolicited);
     }),
     { numRuns: 500 },
   );
@@ -75,5 +75,5 @@ test('100,000 pings, then their pongs in order, are matched in well under a seco
   assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   assert.equal(match.rttMs.size, n);
   assert.equal(match.unanswered.length, 0);
-  assert.equal(match.unsolicited, n / 2);
+  assert.equal(match.unsolicited.length, n / 2);
 });

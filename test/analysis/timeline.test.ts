@@ -4,7 +4,7 @@ import type { Segment } from '../../src/packet/types.js';
 import type { TimelineEvent, TimelineEventType } from '../../src/analysis/index.js';
 import { orderEvents, TimelineRecorder } from '../../src/analysis/timeline.js';
 import { closeFindings, closeModel } from '../../src/analysis/close.js';
-import { intervalStats, matchPongs, QuietTracker } from '../../src/analysis/heartbeat.js';
+import { heartbeatFindings, intervalStats, matchPongs, QuietTracker } from '../../src/analysis/heartbeat.js';
 
 function ev(type: TimelineEventType, ts: number, direction: 'client' | 'server' | null, packet: number | null, extra: Partial<TimelineEvent> = {}): TimelineEvent {
   return { ts, type, direction, packet, ...extra };
@@ -47,7 +47,7 @@ describe('matchPongs (RFC 6455 §5.5.3)', () => {
     const match = matchPongs(controls);
     assert.deepEqual([...match.rttMs.entries()].map(([e, rtt]) => [e.frame, rtt]), [[2, 1500], [3, 750]]);
     assert.deepEqual(match.unanswered, []);
-    assert.equal(match.unsolicited, 0);
+    assert.deepEqual(match.unsolicited, []);
   });
 
   it('answering the most recent of several equal Pings answers the earlier ones too', () => {
@@ -60,8 +60,14 @@ describe('matchPongs (RFC 6455 §5.5.3)', () => {
   it('counts unsolicited Pongs and keeps Pings with other data unanswered', () => {
     const controls = [pong(0.5, 'server', 'beat', 0), ping(1, 'client', 'x', 1), pong(1.1, 'server', 'y', 2), pong(1.2, 'client', 'x', 3)];
     const match = matchPongs(controls);
-    assert.equal(match.unsolicited, 3); // 'beat', 'y', and the client's own 'x' (a Pong answers the other side)
+    // 'beat', 'y', and the client's own 'x' (a Pong answers the other side)
+    assert.deepEqual(match.unsolicited.map((e) => e.frame), [0, 2, 3]);
     assert.deepEqual(match.unanswered.map((e) => e.frame), [1]);
+    const findings = heartbeatFindings(match, []);
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.severity, f.frame]),
+      [['pong-unsolicited', 'info', 0], ['pong-unsolicited', 'info', 2], ['pong-unsolicited', 'info', 3], ['ping-unanswered', 'warning', 1]],
+    );
   });
 });
 
