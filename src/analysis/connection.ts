@@ -46,8 +46,9 @@ function retain(bytes: Buffer, limit: number | null): Buffer {
 
 /**
  * Follows one TCP connection through HTTP and WebSocket and builds its ConnectionModel. It is the sink the TCP
- * stage feeds; it owns the connection's HTTP tracker and, after the 101, one frame parser and message
- * assembler per direction.
+ * stage feeds; it owns the connection's HTTP tracker, the timeline recorder, the frame rules, and one
+ * WebSocketDirection per side (frame parser, message assembler, gap recovery) once the 101 switched the
+ * connection — or once a stream picked up mid-way turned out to carry WebSocket frames.
  */
 export class ConnectionAnalyzer implements TcpConnectionSink {
   readonly model: ConnectionModel;
