@@ -342,3 +342,26 @@ test('an ended connection is forgotten once TIME-WAIT is long over', () => {
   tracker.push(wire.seg('c', { seq: 1, ack: 1, data: 'x', dt: 600 })); // 4 minutes after its last packet: forgotten
   assert.deepEqual(infos(calls).map((i) => i.id), [0, 1]);
 });
+
+test('connections that share a port pair (different hosts) are kept apart, and one is forgotten without the other', () => {
+  const { tracker, calls } = recordingTracker();
+  const a = new Wire({ ip: '10.0.0.1', port: 40_000 }, { ip: '10.0.0.9', port: 80 });
+  const b = new Wire({ ip: '10.0.0.2', port: 80 }, { ip: '10.0.0.9', port: 40_000 }); // the same two ports, swapped roles
+  feed(tracker, [
+    ...handshake(a, 0, 0),
+    ...handshake(b, 100, 200),
+    a.seg('c', { seq: 1, ack: 1, data: 'to a' }),
+    b.seg('c', { seq: 101, ack: 201, data: 'to b' }),
+    a.seg('c', { seq: 5, ack: 1, flags: RST }),
+  ]);
+  // Each wire numbers its own packets.
+  assert.deepEqual(chunks(calls, 'client', 0), ['0:to a@4']);
+  assert.deepEqual(chunks(calls, 'client', 1), ['0:to b@4']);
+  // Long after a's end: b is still the same connection, while a's 4-tuple now starts a new one.
+  tracker.push(b.seg('c', { seq: 105, ack: 201, data: '!', dt: 600 }));
+  tracker.push(a.seg('c', { seq: 9, ack: 1, data: 'new' }));
+  tracker.finish();
+  assert.deepEqual(chunks(calls, 'client', 1), ['0:to b@4', '4:!@5']);
+  assert.deepEqual(chunks(calls, 'client', 2), ['0:new@6']);
+  assert.deepEqual(infos(calls).map((i) => [i.id, i.client.ip]), [[0, '10.0.0.1'], [1, '10.0.0.2'], [2, '10.0.0.1']]);
+});
