@@ -1,7 +1,7 @@
 // One direction's WebSocket decoding: frame parser and message assembler, and what keeps them going when the
 // stream does not start at a frame boundary (bytes lost in a gap, a capture that began after the upgrade).
 import type { Direction, StreamChunk } from '../tcp/types.js';
-import { FrameParser, MessageAssembler, type DeflateParams } from '../websocket/index.js';
+import { FrameParser, MessageAssembler, PERMESSAGE_DEFLATE_DEFAULTS, type DeflateParams } from '../websocket/index.js';
 import { FrameResync, type FrameResyncOptions } from '../websocket/resync.js';
 import type { Frame, Message } from '../websocket/types.js';
 import type { FindingCode } from '../findings/index.js';
@@ -32,16 +32,6 @@ type State = 'decoding' | 'searching' | 'detecting' | 'not-websocket';
 /** Bytes of a direction searched for frames before a stream picked up mid-way is judged not WebSocket. */
 export const MID_STREAM_SEARCH_BYTES = 64 * 1024;
 
-/** permessage-deflate's defaults (RFC 7692 §7.1), assumed when the handshake is not in the capture. */
-const ASSUMED_DEFLATE: DeflateParams = {
-  extension: 'permessage-deflate',
-  perFrame: false,
-  serverNoContextTakeover: false,
-  clientNoContextTakeover: false,
-  serverMaxWindowBits: 15,
-  clientMaxWindowBits: 15,
-  problems: [],
-};
 
 /** Bytes lost in gaps since decoding was last in sync, reported once decoding resumes (or the stream ends). */
 interface Lost {
@@ -92,7 +82,8 @@ export class WebSocketDirection {
    * MID_STREAM_SEARCH_BYTES unless `forced` (the user named the WebSocket port).
    */
   static midStream(options: Omit<WebSocketDirectionOptions, 'deflate'>, forced: boolean): WebSocketDirection {
-    return new WebSocketDirection({ ...options, deflate: ASSUMED_DEFLATE }, 'detecting', forced ? null : MID_STREAM_SEARCH_BYTES);
+    // Mid-stream the handshake is unknown: permessage-deflate's defaults are assumed (RFC 7692 §7.1).
+    return new WebSocketDirection({ ...options, deflate: PERMESSAGE_DEFLATE_DEFAULTS }, 'detecting', forced ? null : MID_STREAM_SEARCH_BYTES);
   }
 
   get assembler(): MessageAssembler {

@@ -132,6 +132,17 @@ const PERMESSAGE_DEFLATE = 'permessage-deflate';
 const DEFLATE_FRAME_NAMES = ['x-webkit-deflate-frame', 'deflate-frame'];
 const DEFAULT_WINDOW_BITS = 15;
 
+/** permessage-deflate offered and accepted without parameters (RFC 7692 §7.1): windows of 15 bits, kept across messages. */
+export const PERMESSAGE_DEFLATE_DEFAULTS: Readonly<DeflateParams> = {
+  extension: PERMESSAGE_DEFLATE,
+  perFrame: false,
+  serverNoContextTakeover: false,
+  clientNoContextTakeover: false,
+  serverMaxWindowBits: DEFAULT_WINDOW_BITS,
+  clientMaxWindowBits: DEFAULT_WINDOW_BITS,
+  problems: [],
+};
+
 /**
  * The compression in force from the server's answer, read with the client's offers (RFC 7692 §7.1).
  * Returns null when the response accepted no deflate extension.
@@ -154,15 +165,7 @@ export function negotiateDeflate(requestOffers: ExtensionOffer[], responseExtens
   if (offers.length === 0) problems.push(`the server accepted ${response.name}, which the client did not offer`);
 
   if (response.name !== PERMESSAGE_DEFLATE) {
-    return {
-      extension: response.name,
-      perFrame: true,
-      serverNoContextTakeover: false,
-      clientNoContextTakeover: false,
-      serverMaxWindowBits: DEFAULT_WINDOW_BITS,
-      clientMaxWindowBits: DEFAULT_WINDOW_BITS,
-      problems,
-    };
+    return { ...PERMESSAGE_DEFLATE_DEFAULTS, extension: response.name, perFrame: true, problems };
   }
 
   const seen = new Set<string>();

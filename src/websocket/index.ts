@@ -3,6 +3,7 @@ export { MessageAssembler, DEFAULT_MAX_MESSAGE_BYTES, type MessageAssemblerOptio
 export {
   parseExtensionHeader,
   negotiateDeflate,
+  PERMESSAGE_DEFLATE_DEFAULTS,
   type ExtensionOffer,
   type ExtensionParam,
   type DeflateParams,

@@ -8,7 +8,7 @@ import {
   headerViolations,
   type FrameRulesOptions,
 } from '../../src/analysis/violations.js';
-import type { DeflateParams, Frame } from '../../src/websocket/index.js';
+import { PERMESSAGE_DEFLATE_DEFAULTS, type DeflateParams, type Frame } from '../../src/websocket/index.js';
 
 const MASK = Buffer.from('37fa213d', 'hex');
 
@@ -35,15 +35,7 @@ function frame(fields: Partial<Frame> & Pick<Frame, 'direction' | 'opcode'>): Fr
   };
 }
 
-const PERMESSAGE_DEFLATE: DeflateParams = {
-  extension: 'permessage-deflate',
-  perFrame: false,
-  serverNoContextTakeover: false,
-  clientNoContextTakeover: false,
-  serverMaxWindowBits: 15,
-  clientMaxWindowBits: 15,
-  problems: [],
-};
+const PERMESSAGE_DEFLATE: DeflateParams = PERMESSAGE_DEFLATE_DEFAULTS;
 const DEFLATE_FRAME: DeflateParams = { ...PERMESSAGE_DEFLATE, extension: 'x-webkit-deflate-frame', perFrame: true };
 
 const NO_EXTENSIONS = { deflate: null, otherExtensions: false };

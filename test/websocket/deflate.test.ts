@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import type { DeflateParams } from '../../src/websocket/index.js';
+import { PERMESSAGE_DEFLATE_DEFAULTS, type DeflateParams } from '../../src/websocket/index.js';
 import { assemble, hex, text, type FrameSpec } from './helpers.js';
 
 const { Z_SYNC_FLUSH } = zlib.constants;
@@ -38,16 +38,7 @@ class Compressor {
 }
 
 function params(overrides: Partial<DeflateParams> = {}): DeflateParams {
-  return {
-    extension: 'permessage-deflate',
-    perFrame: false,
-    serverNoContextTakeover: false,
-    clientNoContextTakeover: false,
-    serverMaxWindowBits: 15,
-    clientMaxWindowBits: 15,
-    problems: [],
-    ...overrides,
-  };
+  return { ...PERMESSAGE_DEFLATE_DEFAULTS, ...overrides };
 }
 
 /** Text that refers back a lot, within a message and into earlier ones. */
