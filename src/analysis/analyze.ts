@@ -14,6 +14,8 @@ export interface AnalyzeOptions {
   maxMessageBytes?: number;
   /** Out-of-order TCP bytes held per connection direction before the hole is declared a gap (default 16 MiB). */
   maxBufferBytes?: number;
+  /** Most TCP connections followed at once (default 100,000): past it the oldest open one is let go, with a finding. */
+  maxOpenConnections?: number;
   /** Quiet periods longer than this many seconds become idle events in the timeline (default 30). */
   idleThresholdS?: number;
   /** WebSocket runs on this port: that side is the server, and connections without a handshake are decoded as WebSocket. */
@@ -45,6 +47,8 @@ export interface AnalysisResult {
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
+/** Open connections followed at once: about 5 KB each, so ~0.5 GB at the limit (a SYN flood stays bounded). */
+export const DEFAULT_MAX_OPEN_CONNECTIONS = 100_000;
 
 /** Skipped packets that deserve a capture-level finding; the others (not TCP, not IP) are simply not ours. */
 const SKIP_FINDINGS: Partial<Record<SkipReason, FindingCode>> = {
@@ -106,7 +110,7 @@ export async function analyzeCaptures(files: string[], options: AnalyzeOptions):
       connections.push(analyzer.model);
       return analyzer;
     },
-    { maxBufferBytes: options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES },
+    { maxBufferBytes: options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES, maxOpenConnections: options.maxOpenConnections ?? DEFAULT_MAX_OPEN_CONNECTIONS },
   );
   const skips = new Map<FindingCode, SkipCount>();
   let snaplenCut: SkipCount | null = null;

@@ -122,6 +122,10 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     else this.http.gap(event.direction, bytesMissing, event.ts, event.packet);
   }
 
+  onEvicted(ts: number): void {
+    this.report('connection-evicted', 'Still open when too many connections were open at once: no longer followed (--max-connections).', { ts });
+  }
+
   onEnd(ts: number): void {
     this.http.end();
     if (this.model.handshake && !this.model.handshake.response && this.model.handshake.request) {

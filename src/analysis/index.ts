@@ -1,6 +1,7 @@
 export {
   analyzeCaptures,
   DEFAULT_MAX_BUFFER_BYTES,
+  DEFAULT_MAX_OPEN_CONNECTIONS,
   DEFAULT_MAX_MESSAGE_BYTES,
   type AnalyzeOptions,
   type AnalysisResult,

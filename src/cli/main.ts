@@ -5,6 +5,7 @@ import {
   analyzeCaptures,
   DEFAULT_IDLE_THRESHOLD_S,
   DEFAULT_MAX_BUFFER_BYTES,
+  DEFAULT_MAX_OPEN_CONNECTIONS,
   DEFAULT_MAX_MESSAGE_BYTES,
   type AnalysisResult,
   type AnalyzeOptions,
@@ -88,9 +89,16 @@ function parseMessageBytes(value: string): number {
 /** The memory limits every analysing command takes (README, "Limits"), and how connections are decoded. */
 interface LimitOptions {
   maxBuffer: number;
+  maxConnections: number;
   maxMessageBytes: number;
   wsPort?: number;
   idleThreshold?: number;
+}
+
+function parseConnectionCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError('expected a whole number of connections, 1 or more');
+  return count;
 }
 
 function parsePort(value: string): number {
@@ -133,6 +141,9 @@ function limitOptions(): Option[] {
     new Option('--max-buffer <bytes>', 'out-of-order TCP bytes held per connection direction before the hole is given up as a gap')
       .argParser(parseBytes)
       .default(DEFAULT_MAX_BUFFER_BYTES, '16M'),
+    new Option('--max-connections <count>', 'TCP connections followed at once; past it the oldest open one is let go, with a finding')
+      .argParser(parseConnectionCount)
+      .default(DEFAULT_MAX_OPEN_CONNECTIONS, '100000'),
     new Option('--max-message-bytes <bytes>', 'largest message or frame payload decoded and inflated (at most 256M); the rest is counted, not kept')
       .argParser(parseMessageBytes)
       .default(DEFAULT_MAX_MESSAGE_BYTES, '64M'),
@@ -147,6 +158,7 @@ function analyzeOptions(retainBytes: number | null, limits: LimitOptions): Analy
   return {
     retainBytes,
     maxBufferBytes: limits.maxBuffer,
+    maxOpenConnections: limits.maxConnections,
     maxMessageBytes: limits.maxMessageBytes,
     wsPort: limits.wsPort,
     idleThresholdS: limits.idleThreshold,

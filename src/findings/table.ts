@@ -32,6 +32,11 @@ export const FINDINGS = {
     meaning: 'Packets with a link-layer type wsdissect does not decode were skipped.',
   },
   // tcp
+  'connection-evicted': {
+    severity: 'warning',
+    meaning:
+      'More connections were open at once than wsdissect follows (--max-connections); this one, the oldest, was let go while still open, so what came after is not in its report.',
+  },
   'tcp-buffer-limit-reached': {
     severity: 'warning',
     meaning:

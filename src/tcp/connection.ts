@@ -122,6 +122,13 @@ export class Connection {
     if (!this.ended) this.end({ ts: this.lastTs, packet: this.lastPacket });
   }
 
+  /** Too many connections are open at once: this one, the oldest, is no longer followed. */
+  evict(): void {
+    if (this.ended) return;
+    this.sink?.onEvicted?.(this.lastTs);
+    this.finish();
+  }
+
   private sideOf(segment: Segment): Side {
     return sameEndpoint(segment.src, this.sides[0].endpoint) ? 0 : 1;
   }

@@ -29,12 +29,16 @@ export class TcpTracker {
   private closedHead = 0;
   private nextId = 0;
   private readonly maxBufferBytes: number;
+  private readonly maxOpenConnections: number;
+  /** Open connections in the order they began (a Set keeps insertion order): the first is the oldest. */
+  private readonly open = new Set<Connection>();
 
   constructor(
     private readonly onConnection: (info: TcpConnectionInfo) => TcpConnectionSink,
     options: TcpTrackerOptions = {},
   ) {
     this.maxBufferBytes = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
+    this.maxOpenConnections = Math.max(1, options.maxOpenConnections ?? Infinity);
   }
 
   /** One segment, in capture order. */
@@ -51,24 +55,40 @@ export class TcpTracker {
     let connection: Connection | undefined = bucket[at];
     if (connection !== undefined && connection.startsNewConnection(segment)) {
       connection.finish();
+      this.open.delete(connection);
       connection = undefined;
     }
     if (connection === undefined) {
+      if (this.open.size >= this.maxOpenConnections) this.evictOldest();
       connection = new Connection(this.nextId++, key, segment, this.onConnection, this.maxBufferBytes);
       bucket[at] = connection;
+      this.open.add(connection);
     }
     const wasEnded = connection.isEnded;
     connection.push(segment);
-    if (!wasEnded && connection.isEnded) this.closed.push(connection);
+    if (!wasEnded && connection.isEnded) {
+      this.open.delete(connection);
+      this.closed.push(connection);
+    }
   }
 
   /** End of capture: every open connection ends, in id order, its holes declared as gaps. */
   finish(): void {
-    const open = [...this.connections.values()].flat().filter((c) => !c.isEnded).sort((a, b) => a.id - b.id);
-    for (const connection of open) connection.finish();
+    // `open` is in the order connections began, which is id order.
+    for (const connection of [...this.open]) connection.finish();
     this.connections.clear();
     this.closed = [];
     this.closedHead = 0;
+    this.open.clear();
+  }
+
+  /** Lets go of the oldest connection still open, so that a flood of connections cannot exhaust memory. */
+  private evictOldest(): void {
+    const oldest = this.open.values().next().value;
+    if (oldest === undefined) return;
+    this.open.delete(oldest);
+    oldest.evict();
+    this.forget(oldest);
   }
 
   /** Drops an ended connection from the table, unless a new connection on its ports replaced it already. */

@@ -64,6 +64,8 @@ export interface TcpConnectionSink {
   onEvent(event: TcpEvent): void;
   /** Every segment of the connection, for timing (first/last packet, idle periods). */
   onSegment?(segment: Segment, direction: Direction): void;
+  /** The tracker stopped following the connection while it was still open (maxOpenConnections); onEnd follows. */
+  onEvicted?(ts: number): void;
   /** The connection is over (both FINs, an RST, or the end of the capture); no more calls follow. */
   onEnd(ts: number): void;
 }
@@ -74,4 +76,10 @@ export interface TcpTrackerOptions {
    * Past it the hole is declared a gap and the held bytes are delivered.
    */
   maxBufferBytes?: number;
+  /**
+   * Most connections followed at once (no limit unless given; the analysis gives 100,000). A capture holding more open connections at once
+   * (a SYN flood, a scan) would otherwise grow memory without bound: past the limit the oldest open connection
+   * is let go — its sink hears `onEvicted`, then `onEnd` — and later packets of it start a new connection.
+   */
+  maxOpenConnections?: number;
 }

@@ -58,6 +58,7 @@ export type Call =
   | { call: 'segment'; id: number; packet: number; direction: string }
   | { call: 'chunk'; id: number; chunk: StreamChunk }
   | { call: 'event'; id: number; event: TcpEvent }
+  | { call: 'evicted'; id: number; ts: number }
   | { call: 'end'; id: number; ts: number };
 
 /** A tracker whose sinks log every call, in order. */
@@ -71,6 +72,7 @@ export function recordingTracker(options?: TcpTrackerOptions): { tracker: TcpTra
       // Chunks may be views of the packet: copy, as a consumer keeping them must.
       onChunk: (chunk) => calls.push({ call: 'chunk', id, chunk: { ...chunk, data: Buffer.from(chunk.data) } }),
       onEvent: (event) => calls.push({ call: 'event', id, event }),
+      onEvicted: (ts) => calls.push({ call: 'evicted', id, ts }),
       onEnd: (ts) => calls.push({ call: 'end', id, ts }),
     };
   }, options);
