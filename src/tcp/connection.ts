@@ -124,9 +124,7 @@ export class Connection {
 
   /** Too many connections are open at once: this one, the oldest, is no longer followed. */
   evict(): void {
-    if (this.ended) return;
-    this.sink?.onEvicted?.(this.lastTs);
-    this.finish();
+    if (!this.ended) this.end({ ts: this.lastTs, packet: this.lastPacket }, true);
   }
 
   private sideOf(segment: Segment): Side {
@@ -233,11 +231,14 @@ export class Connection {
     }
   }
 
-  private end(cause: Cause): void {
+  private end(cause: Cause, evicted = false): void {
     this.sides[0].stream.end(cause);
     this.sides[1].stream.end(cause);
+    // Deciding creates the sink: a connection ended before its client was known still reaches downstream.
     if (this.clientSide === null) this.decide(this.clientByPorts());
-    (this.sink as TcpConnectionSink).onEnd(cause.ts);
+    const sink = this.sink as TcpConnectionSink;
+    if (evicted) sink.onEvicted?.(cause.ts);
+    sink.onEnd(cause.ts);
     this.ended = true;
     this.sink = null; // what downstream keeps is its own business; this tombstone holds nothing of it
   }

@@ -38,3 +38,11 @@ test('without a limit nothing is evicted', () => {
   feed(tracker, Array.from({ length: 1000 }, (_, i) => syn(30000 + i)));
   assert.equal(calls.filter((c) => c.call === 'evicted').length, 0);
 });
+
+test('a connection evicted before its client is known still hears onEvicted', () => {
+  const { tracker, calls } = recordingTracker({ maxOpenConnections: 1 });
+  // Mid-stream pure ACKs (no SYN, no payload): the tracker holds them until it can tell the client.
+  const wire = new Wire({ ip: '10.0.0.1', port: 40001 }, SERVER);
+  feed(tracker, [wire.seg('c', { seq: 1000, ack: 1 }), syn(40002)]);
+  assert.deepEqual(lifecycle(calls), ['open 0', 'evicted 0', 'end 0', 'open 1']);
+});
