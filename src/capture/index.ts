@@ -2,6 +2,7 @@
 // in the chunks read), either of them gzip-compressed; several files are merged by timestamp.
 import { CaptureFile, Tally } from './file.js';
 import { MergeQueue, mergeByTime } from './merge.js';
+import { RecordPacket } from './packet.js';
 import {
   CaptureError,
   type CaptureReadResult,
@@ -11,6 +12,7 @@ import {
 } from './types.js';
 
 export * from './types.js';
+export { RecordPacket } from './packet.js';
 
 const CHUNK_BYTES = 1 << 20;
 /** Merging keeps a chunk of every file in memory: their sum stays near this, no chunk below 64 KiB. */
@@ -61,9 +63,9 @@ async function readOne(
   const delivered = new Tally();
   const file = await CaptureFile.open(
     path,
-    (ts, linkType, data, originalLength) => {
+    (ts, linkType, bytes, start, end, originalLength) => {
       delivered.count(linkType);
-      onPacket({ number: delivered.packets, ts, linkType, data, originalLength });
+      onPacket(new RecordPacket(delivered.packets, ts, linkType, bytes, start, end, originalLength));
     },
     CHUNK_BYTES,
     progress.onRawBytes,

@@ -1,6 +1,7 @@
 // Several files merged by timestamp as mergecap does (wiretap/merge.c): always deliver the earliest next
 // packet of all files; on equal timestamps the file given first goes first.
 import { CaptureFile, Tally } from './file.js';
+import { RecordPacket } from './packet.js';
 import type { RecordSink } from './record.js';
 import type { CaptureError, Packet } from './types.js';
 
@@ -20,8 +21,8 @@ export class MergeQueue {
     onRawBytes: (count: number) => void,
   ): Promise<MergeQueue | CaptureError> {
     const queue = new MergeQueue(order);
-    const sink: RecordSink = (ts, linkType, data, originalLength) => {
-      queue.batch.push({ number: 0, ts, linkType, data, originalLength });
+    const sink: RecordSink = (ts, linkType, bytes, start, end, originalLength) => {
+      queue.batch.push(new RecordPacket(0, ts, linkType, bytes, start, end, originalLength));
     };
     const file = await CaptureFile.open(path, sink, chunkBytes, onRawBytes);
     if (!(file instanceof CaptureFile)) return file;

@@ -1,7 +1,7 @@
 // Classic libpcap files (pcap-savefile(5); draft-ietf-opsawg-pcap): our own record reader, parsing records in
 // place in the chunks read. (pcap-parser, used before, copied its leftover and each new chunk into a new
 // buffer and fired three events per record: 2.6x the CPU of this reader on the 200 MB bench capture.)
-import { CaptureDamage, MAX_RECORD_BYTES, type RecordReader, type RecordSink } from './record.js';
+import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, type RecordReader, type RecordSink } from './record.js';
 
 const FILE_HEADER_BYTES = 24;
 const RECORD_HEADER_BYTES = 16;
@@ -38,12 +38,8 @@ export class PcapReader implements RecordReader {
   private linkType = 0;
   private maxCapturedLength = LIBPCAP_MAXIMUM_SNAPLEN;
   private headerRead = false;
-  /**
-   * The file header or a record straddling chunks: views of its pieces so far (held for as long as it takes
-   * the rest to arrive), their byte count, and, once its record header is complete, its whole length.
-   */
-  private pieces: Buffer[] = [];
-  private pieceBytes = 0;
+  /** The file header or a record straddling chunks, and, once its record header is complete, its whole length. */
+  private readonly held = new HeldBytes();
   private pendingLength: number | null = null;
 
   constructor(
@@ -57,31 +53,31 @@ export class PcapReader implements RecordReader {
   }
 
   push(chunk: Buffer): void {
-    const rest = this.pieceBytes > 0 || !this.headerRead ? this.completeStraddling(chunk) : chunk;
-    if (rest !== null) this.readRecordsInPlace(rest);
+    const from = this.held.length > 0 || !this.headerRead ? this.completeStraddling(chunk) : 0;
+    this.readRecordsInPlace(chunk, from);
   }
 
   end(): void {
+    const held = this.held.length;
     if (!this.headerRead) {
-      throw new CaptureDamage(0, `pcap file header cut short: ${this.pieceBytes} of ${FILE_HEADER_BYTES} bytes`);
+      throw new CaptureDamage(0, `pcap file header cut short: ${held} of ${FILE_HEADER_BYTES} bytes`);
     }
-    if (this.pieceBytes === 0) return;
+    if (held === 0) return;
     if (this.pendingLength !== null) {
       throw new CaptureDamage(
         this.consumed,
-        `packet record cut short: ${this.pieceBytes - RECORD_HEADER_BYTES} of ${this.pendingLength - RECORD_HEADER_BYTES} captured bytes`,
+        `packet record cut short: ${held - RECORD_HEADER_BYTES} of ${this.pendingLength - RECORD_HEADER_BYTES} captured bytes`,
       );
     }
-    throw new CaptureDamage(this.consumed, `packet record header cut short: ${this.pieceBytes} of ${RECORD_HEADER_BYTES} bytes`);
+    throw new CaptureDamage(this.consumed, `packet record header cut short: ${held} of ${RECORD_HEADER_BYTES} bytes`);
   }
 
   /**
-   * Records parsed where they lie in the chunk: no copy, one call per record. The record that runs past the
-   * chunk's end is held for the next push.
+   * Records parsed where they lie in the chunk, from `position` on: no copy, one call per record. The record
+   * that runs past the chunk's end is held for the next push.
    */
-  private readRecordsInPlace(buffer: Buffer): void {
+  private readRecordsInPlace(buffer: Buffer, position: number): void {
     const length = buffer.length;
-    let position = 0;
     while (length - position >= RECORD_HEADER_BYTES) {
       const recordLength = RECORD_HEADER_BYTES + this.capturedLength(buffer, position);
       if (recordLength > length - position) {
@@ -91,46 +87,35 @@ export class PcapReader implements RecordReader {
       this.readRecord(buffer, position, recordLength);
       position += recordLength; // >= 16: always advances
     }
-    if (position < length) this.hold(buffer.subarray(position));
-  }
-
-  private hold(piece: Buffer): void {
-    this.pieces.push(piece);
-    this.pieceBytes += piece.length;
+    this.held.take(buffer, position, length - position);
   }
 
   /**
-   * Adds `chunk` to the file header or record held from earlier chunks. Returns the rest of the chunk once
-   * that one is complete and read, or null while it is still incomplete.
+   * Adds the start of `chunk` to the file header or record held from earlier chunks, reading it once it is
+   * complete. Returns where the chunk's own records start (its length while the held one is incomplete).
    */
-  private completeStraddling(chunk: Buffer): Buffer | null {
-    const heldBefore = this.pieceBytes;
-    this.hold(chunk);
+  private completeStraddling(chunk: Buffer): number {
+    const held = this.held;
     if (!this.headerRead) {
-      if (this.pieceBytes < FILE_HEADER_BYTES) return null;
-      this.readFileHeader(this.take(FILE_HEADER_BYTES));
-      return chunk.subarray(FILE_HEADER_BYTES - heldBefore);
+      const used = held.take(chunk, 0, FILE_HEADER_BYTES - held.length);
+      if (held.length < FILE_HEADER_BYTES) return chunk.length;
+      this.readFileHeader(held.release());
+      return used;
     }
+    let used = 0;
     if (this.pendingLength === null) {
-      if (this.pieceBytes < RECORD_HEADER_BYTES) return null;
-      // The record header itself was split: copy its 16 bytes to read the length.
-      const header = Buffer.concat(this.pieces, RECORD_HEADER_BYTES);
-      this.pendingLength = RECORD_HEADER_BYTES + this.capturedLength(header, 0);
+      // The record header itself was split: its 16 bytes tell the record's length.
+      used = held.take(chunk, 0, RECORD_HEADER_BYTES - held.length);
+      if (held.length < RECORD_HEADER_BYTES) return chunk.length;
+      this.pendingLength = RECORD_HEADER_BYTES + this.capturedLength(held.peek(RECORD_HEADER_BYTES), 0);
     }
-    const length = this.pendingLength;
-    if (this.pieceBytes < length) return null;
-    // Every byte of the record is present now, so this allocation is no longer sized by a mere claim.
-    this.readRecord(this.take(length), 0, length);
-    return chunk.subarray(length - heldBefore);
-  }
-
-  /** The first `length` held bytes (all present), joined; the held pieces are dropped. */
-  private take(length: number): Buffer {
-    const joined = this.pieces.length === 1 ? this.pieces[0].subarray(0, length) : Buffer.concat(this.pieces, length);
-    this.pieces = [];
-    this.pieceBytes = 0;
+    used += held.take(chunk, used, this.pendingLength - held.length);
+    if (held.length < this.pendingLength) return chunk.length;
+    // Every byte of the record is present now, so joining them is no longer sized by a mere claim.
+    const record = held.release();
     this.pendingLength = null;
-    return joined;
+    this.readRecord(record, 0, record.length);
+    return used;
   }
 
   private u32(buffer: Buffer, at: number): number {
@@ -177,6 +162,6 @@ export class PcapReader implements RecordReader {
     // Exact below 2^53 (always for microseconds): then a single division rounds once.
     const ts = units <= Number.MAX_SAFE_INTEGER ? units / perSecond : seconds + fraction / perSecond;
     this.consumed += length;
-    this.sink(ts, this.linkType, buffer.subarray(at + RECORD_HEADER_BYTES, at + length), this.u32(buffer, at + 12));
+    this.sink(ts, this.linkType, buffer, at + RECORD_HEADER_BYTES, at + length, this.u32(buffer, at + 12));
   }
 }

@@ -1,5 +1,5 @@
 // pcapng (draft-ietf-opsawg-pcapng): our own block reader, parsing blocks in place in the chunks read.
-import { CaptureDamage, MAX_RECORD_BYTES, unitsToSeconds, type RecordReader, type RecordSink } from './record.js';
+import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, unitsToSeconds, type RecordReader, type RecordSink } from './record.js';
 
 /** §4 and Appendix A: the block types that carry what we need; every other type is skipped. */
 const BlockType = {
@@ -48,9 +48,8 @@ export class PcapngReader implements RecordReader {
   /** Interfaces of the current section, by Interface ID (§4.2: numbered from 0 in order of their IDBs). */
   private interfaces: Interface[] = [];
   private lastTs = 0;
-  /** A block straddling chunks: the views held so far and, once its prefix is complete, its length. */
-  private pieces: Buffer[] = [];
-  private pieceBytes = 0;
+  /** A block straddling chunks: its bytes so far and, once its prefix is complete, its length. */
+  private readonly held = new HeldBytes();
   private pendingLength: number | null = null;
 
   constructor(
@@ -60,55 +59,51 @@ export class PcapngReader implements RecordReader {
   ) {}
 
   push(chunk: Buffer): void {
-    const rest = this.pieceBytes > 0 ? this.completeStraddlingBlock(chunk) : chunk;
-    if (rest !== null) this.readBlocksInPlace(rest);
+    this.readBlocksInPlace(chunk, this.held.length > 0 ? this.completeStraddlingBlock(chunk) : 0);
   }
 
   end(): void {
-    if (this.pieceBytes === 0) return;
+    const held = this.held.length;
+    if (held === 0) return;
     throw new CaptureDamage(
       this.consumed,
-      this.pendingLength === null
-        ? `block header cut short: ${this.pieceBytes} bytes`
-        : `block cut short: ${this.pieceBytes} of ${this.pendingLength} bytes`,
+      this.pendingLength === null ? `block header cut short: ${held} bytes` : `block cut short: ${held} of ${this.pendingLength} bytes`,
     );
   }
 
-  private readBlocksInPlace(buffer: Buffer): void {
-    let position = 0;
+  private readBlocksInPlace(buffer: Buffer, position: number): void {
     while (position < buffer.length) {
       const length = this.blockLength(buffer, position);
       if (length === null || length > buffer.length - position) {
-        this.pieces = [buffer.subarray(position)];
-        this.pieceBytes = buffer.length - position;
+        this.held.take(buffer, position, buffer.length - position);
         this.pendingLength = length;
         return;
       }
-      this.readBlock(buffer.subarray(position, position + length));
+      this.readBlock(buffer, position, length);
       position += length; // length >= 12: always advances
     }
   }
 
-  /** Returns the rest of `chunk` after the straddling block, or null while the block is still incomplete. */
-  private completeStraddlingBlock(chunk: Buffer): Buffer | null {
-    const heldBefore = this.pieceBytes;
-    this.pieces.push(chunk);
-    this.pieceBytes += chunk.length;
+  /**
+   * Adds the start of `chunk` to the block held from earlier chunks, reading it once it is complete. Returns
+   * where the chunk's own blocks start (its length while the held one is incomplete).
+   */
+  private completeStraddlingBlock(chunk: Buffer): number {
+    const held = this.held;
+    let used = 0;
     if (this.pendingLength === null) {
-      // The prefix itself was split: copy at most its 12 bytes to read the length.
-      const prefix = Buffer.concat(this.pieces, Math.min(this.pieceBytes, SECTION_HEADER_PREFIX_BYTES));
-      this.pendingLength = this.blockLength(prefix, 0);
-      if (this.pendingLength === null) return null;
+      // The prefix itself was split: at most its 12 bytes tell the length, and every block has as many.
+      used = held.take(chunk, 0, SECTION_HEADER_PREFIX_BYTES - held.length);
+      this.pendingLength = this.blockLength(held.peek(held.length), 0);
+      if (this.pendingLength === null) return chunk.length;
     }
-    const length = this.pendingLength;
-    if (this.pieceBytes < length) return null;
-    // Every byte of the block is present now, so this allocation is no longer sized by a mere claim.
-    const block = Buffer.concat(this.pieces, length);
-    this.pieces = [];
-    this.pieceBytes = 0;
+    used += held.take(chunk, used, this.pendingLength - held.length);
+    if (held.length < this.pendingLength) return chunk.length;
+    // Every byte of the block is present now, so joining them is no longer sized by a mere claim.
+    const block = held.release();
     this.pendingLength = null;
-    this.readBlock(block);
-    return chunk.subarray(length - heldBefore);
+    this.readBlock(block, 0, block.length);
+    return used;
   }
 
   /** The validated total length of the block at `position`, or null when its prefix is not all there. */
@@ -149,16 +144,15 @@ export class PcapngReader implements RecordReader {
     );
   }
 
-  /** `block` is exactly one block, its length already validated against the bytes present. */
-  private readBlock(block: Buffer): void {
+  /** The block at `at` of `buffer`, `length` bytes long: its length already validated against the bytes present. */
+  private readBlock(buffer: Buffer, at: number, length: number): void {
     // The SHB type is a palindrome, so it reads as itself in whatever byte order was in force.
-    const type = this.littleEndian ? block.readUInt32LE(0) : block.readUInt32BE(0);
+    const type = this.u32(buffer, at);
     if (type === BlockType.SectionHeader) {
-      this.littleEndian = this.byteOrderOf(block, 0);
+      this.littleEndian = this.byteOrderOf(buffer, at);
       this.interfaces = []; // §4.1: Interface IDs are local to their section
     }
-    const length = block.length;
-    const trailing = this.u32(block, length - 4);
+    const trailing = this.u32(buffer, at + length - 4);
     if (trailing !== length) {
       throw new CaptureDamage(this.consumed, `trailing block length ${trailing} does not match the leading ${length}`);
     }
@@ -171,19 +165,19 @@ export class PcapngReader implements RecordReader {
     }
     switch (type) {
       case BlockType.SectionHeader:
-        this.checkVersion(block);
+        this.checkVersion(buffer, at);
         break;
       case BlockType.InterfaceDescription:
-        this.interfaces.push(this.readInterfaceDescription(block));
+        this.interfaces.push(this.readInterfaceDescription(buffer, at, length));
         break;
       case BlockType.EnhancedPacket:
-        this.readTimestampedPacket(block, this.u32(block, 8));
+        this.readTimestampedPacket(buffer, at, length, this.u32(buffer, at + 8));
         break;
       case BlockType.Packet:
-        this.readTimestampedPacket(block, this.littleEndian ? block.readUInt16LE(8) : block.readUInt16BE(8));
+        this.readTimestampedPacket(buffer, at, length, this.u16(buffer, at + 8));
         break;
       case BlockType.SimplePacket:
-        this.readSimplePacket(block);
+        this.readSimplePacket(buffer, at, length);
         break;
       default:
         break; // NRB, ISB, DSB, custom and future blocks carry nothing we decode (§3.1: skip unknown blocks)
@@ -192,34 +186,33 @@ export class PcapngReader implements RecordReader {
   }
 
   /** §4.1: a reader must not read a section whose major version it does not know. */
-  private checkVersion(block: Buffer): void {
-    const major = this.littleEndian ? block.readUInt16LE(12) : block.readUInt16BE(12);
+  private checkVersion(buffer: Buffer, at: number): void {
+    const major = this.u16(buffer, at + 12);
     if (major !== 1) throw new CaptureDamage(this.consumed, `section header has unsupported major version ${major}`);
   }
 
   /** §4.2: LinkType, Reserved, SnapLen, then options; only the timestamp options matter here. */
-  private readInterfaceDescription(block: Buffer): Interface {
-    const le = this.littleEndian;
+  private readInterfaceDescription(buffer: Buffer, at: number, length: number): Interface {
     const found: Interface = {
-      linkType: le ? block.readUInt16LE(8) : block.readUInt16BE(8),
-      snapLength: this.u32(block, 12),
+      linkType: this.u16(buffer, at + 8),
+      snapLength: this.u32(buffer, at + 12),
       unitsPerSecond: 1e6, // if_tsresol absent: microseconds
       offsetSeconds: 0,
     };
-    const end = block.length - 4;
-    let position = 16;
+    const end = at + length - 4;
+    let position = at + 16;
     // §3.5: each option is code, length, value padded to 32 bits; a malformed list only loses the options.
     while (position + 4 <= end) {
-      const code = le ? block.readUInt16LE(position) : block.readUInt16BE(position);
-      const valueLength = le ? block.readUInt16LE(position + 2) : block.readUInt16BE(position + 2);
+      const code = this.u16(buffer, position);
+      const valueLength = this.u16(buffer, position + 2);
       const value = position + 4;
       if (code === OPTION_END || value + valueLength > end) break;
       if (code === OPTION_IF_TSRESOL && valueLength >= 1) {
         // Most significant bit clear: a negative power of 10; set: a negative power of 2.
-        const resolution = block[value];
+        const resolution = buffer[value];
         found.unitsPerSecond = resolution & 0x80 ? 2 ** (resolution & 0x7f) : 10 ** resolution;
       } else if (code === OPTION_IF_TSOFFSET && valueLength >= 8) {
-        found.offsetSeconds = Number(le ? block.readBigInt64LE(value) : block.readBigInt64BE(value));
+        found.offsetSeconds = Number(this.littleEndian ? buffer.readBigInt64LE(value) : buffer.readBigInt64BE(value));
       }
       position = value + ((valueLength + 3) & ~3);
     }
@@ -230,16 +223,17 @@ export class PcapngReader implements RecordReader {
    * EPB (§4.3) and the obsolete PB (Appendix A) share their layout from byte 12 on: timestamp high and
    * low words, captured length, original length, data.
    */
-  private readTimestampedPacket(block: Buffer, interfaceId: number): void {
+  private readTimestampedPacket(buffer: Buffer, at: number, length: number, interfaceId: number): void {
     const found = this.interfaceAt(interfaceId);
-    const captured = this.u32(block, 20);
-    const room = block.length - MINIMUM_LENGTH[BlockType.EnhancedPacket];
+    const captured = this.u32(buffer, at + 20);
+    const room = length - MINIMUM_LENGTH[BlockType.EnhancedPacket];
     if (captured > room) {
       throw new CaptureDamage(this.consumed, `captured length ${captured} exceeds the ${room} data bytes of its block`);
     }
-    const ts = unitsToSeconds(this.u32(block, 12), this.u32(block, 16), found.unitsPerSecond) + found.offsetSeconds;
+    const ts =
+      unitsToSeconds(this.u32(buffer, at + 12), this.u32(buffer, at + 16), found.unitsPerSecond) + found.offsetSeconds;
     this.lastTs = ts;
-    this.sink(ts, found.linkType, block.subarray(28, 28 + captured), this.u32(block, 24));
+    this.sink(ts, found.linkType, buffer, at + 28, at + 28 + captured, this.u32(buffer, at + 24));
   }
 
   /**
@@ -247,15 +241,15 @@ export class PcapngReader implements RecordReader {
    * capped by interface 0's snaplen) and no timestamp. Its packets take the last timestamp seen, so
    * merging and timelines keep them in place instead of at the epoch.
    */
-  private readSimplePacket(block: Buffer): void {
+  private readSimplePacket(buffer: Buffer, at: number, length: number): void {
     const found = this.interfaceAt(0);
-    const original = this.u32(block, 8);
+    const original = this.u32(buffer, at + 8);
     const captured = found.snapLength === 0 ? original : Math.min(original, found.snapLength);
-    const room = block.length - MINIMUM_LENGTH[BlockType.SimplePacket];
+    const room = length - MINIMUM_LENGTH[BlockType.SimplePacket];
     if (captured > room) {
       throw new CaptureDamage(this.consumed, `captured length ${captured} exceeds the ${room} data bytes of its block`);
     }
-    this.sink(this.lastTs, found.linkType, block.subarray(12, 12 + captured), original);
+    this.sink(this.lastTs, found.linkType, buffer, at + 12, at + 12 + captured, original);
   }
 
   private interfaceAt(id: number): Interface {
@@ -271,5 +265,9 @@ export class PcapngReader implements RecordReader {
 
   private u32(buffer: Buffer, offset: number): number {
     return this.littleEndian ? buffer.readUInt32LE(offset) : buffer.readUInt32BE(offset);
+  }
+
+  private u16(buffer: Buffer, offset: number): number {
+    return this.littleEndian ? buffer.readUInt16LE(offset) : buffer.readUInt16BE(offset);
   }
 }

@@ -1,7 +1,17 @@
 import type { CaptureFormat } from './types.js';
 
-/** Receives each packet record as a format reader decodes it; `data` is a view into the chunk read. */
-export type RecordSink = (ts: number, linkType: number, data: Buffer, originalLength: number) => void;
+/**
+ * Receives each packet record as a format reader decodes it: its captured bytes are `bytes[start, end)`,
+ * where they lie in the chunk being read (valid only during the call).
+ */
+export type RecordSink = (
+  ts: number,
+  linkType: number,
+  bytes: Buffer,
+  start: number,
+  end: number,
+  originalLength: number,
+) => void;
 
 /**
  * A format reader: fed the (decompressed) capture bytes chunk by chunk, it calls its sink for every
@@ -11,10 +21,45 @@ export interface RecordReader {
   readonly format: CaptureFormat;
   /** Bytes of complete records (and file headers) consumed: where the next record starts. */
   readonly consumed: number;
-  /** Throws CaptureDamage at the first record that cannot be valid; records before it were delivered. */
+  /**
+   * Throws CaptureDamage at the first record that cannot be valid; records before it were delivered.
+   * `chunk` is valid only during the call (the file layer reads every chunk into the same buffer).
+   */
   push(chunk: Buffer): void;
   /** The input is over: throws CaptureDamage when it stopped inside a record. */
   end(): void;
+}
+
+/**
+ * The bytes of a file header, record or block that straddles chunks. A chunk is only valid while it is
+ * pushed, so what is held is copied, and only bytes that have arrived: never what a length field claims.
+ */
+export class HeldBytes {
+  private pieces: Buffer[] = [];
+  length = 0;
+
+  /** Copies up to `wanted` bytes of `chunk` from `from`; returns how many it took. */
+  take(chunk: Buffer, from: number, wanted: number): number {
+    const count = Math.min(wanted, chunk.length - from);
+    if (count > 0) {
+      this.pieces.push(Buffer.from(chunk.subarray(from, from + count)));
+      this.length += count;
+    }
+    return count;
+  }
+
+  /** The first `count` bytes held, joined; they stay held. */
+  peek(count: number): Buffer {
+    return Buffer.concat(this.pieces, count);
+  }
+
+  /** Everything held, joined; nothing is held afterwards. */
+  release(): Buffer {
+    const joined = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.length);
+    this.pieces = [];
+    this.length = 0;
+    return joined;
+  }
 }
 
 /** Thrown by readers; the file layer turns it into a `damaged` CaptureError that names the file. */

@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCaptures, type CaptureReadResult, type Packet } from '../../src/capture/index.js';
+import type { RecordReader } from '../../src/capture/record.js';
 
 export interface Endian {
   littleEndian: boolean;
@@ -177,8 +178,23 @@ export interface Read {
 /** Reads and keeps every packet (with a copy of its data), for assertions. */
 export async function read(files: string[]): Promise<Read> {
   const packets: Packet[] = [];
-  const result = await readCaptures(files, (packet) => packets.push({ ...packet, data: Buffer.from(packet.data) }));
+  const result = await readCaptures(files, ({ number, ts, linkType, data, originalLength }) =>
+    packets.push({ number, ts, linkType, data: Buffer.from(data), originalLength }),
+  );
   return { result, packets };
+}
+
+/**
+ * Pushes `pieces` to `reader` as the file layer does: each through the same buffer, overwritten before the
+ * next one, so that a reader keeping a view of a chunk past its push sees the wrong bytes.
+ */
+export function pushThroughOneBuffer(reader: RecordReader, pieces: Buffer[]): void {
+  const scratch = Buffer.alloc(Math.max(0, ...pieces.map((piece) => piece.length)));
+  for (const piece of pieces) {
+    piece.copy(scratch);
+    reader.push(scratch.subarray(0, piece.length));
+    scratch.fill(0xee);
+  }
 }
 
 /** Deterministic bytes identifying packet `n`. */

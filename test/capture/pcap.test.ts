@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { PcapReader, pcapMagic } from '../../src/capture/pcap.js';
-import { payload, pcapHeader, pcapRecord, read, writeTemp } from './build.js';
+import { payload, pcapHeader, pcapRecord, pushThroughOneBuffer, read, writeTemp } from './build.js';
 
 for (const littleEndian of [true, false]) {
   const order = littleEndian ? 'little' : 'big';
@@ -105,11 +105,13 @@ test('pcap reader fed one byte at a time delivers the same packets', () => {
   const seen: [number, number, Buffer, number][] = [];
   const magic = pcapMagic(content);
   assert.ok(magic);
-  const reader = new PcapReader(magic, null, (ts, linkType, data, originalLength) =>
-    seen.push([ts, linkType, Buffer.from(data), originalLength]),
+  const reader = new PcapReader(magic, null, (ts, linkType, bytes, start, end, originalLength) =>
+    seen.push([ts, linkType, Buffer.from(bytes.subarray(start, end)), originalLength]),
   );
-  reader.push(content.subarray(0, 4)); // the file layer always hands over at least the magic first
-  for (let i = 4; i < content.length; i++) reader.push(content.subarray(i, i + 1));
+  // The file layer always hands over at least the magic first.
+  const pieces = [content.subarray(0, 4)];
+  for (let i = 4; i < content.length; i++) pieces.push(content.subarray(i, i + 1));
+  pushThroughOneBuffer(reader, pieces);
   reader.end();
   assert.deepEqual(seen, [
     [10.000000005, 1, payload(1, 33), 33],

@@ -9,6 +9,7 @@ import {
   obsoletePacket,
   option,
   payload,
+  pushThroughOneBuffer,
   read,
   sectionHeader,
   simplePacket,
@@ -162,10 +163,10 @@ test('pcapng reader gives the same packets for every way of splitting the input 
   ];
   const readSplit = (pieces: Buffer[]) => {
     const seen: unknown[] = [];
-    const reader = new PcapngReader(null, (ts, linkType, data, originalLength) =>
-      seen.push([ts, linkType, Buffer.from(data), originalLength]),
+    const reader = new PcapngReader(null, (ts, linkType, bytes, start, end, originalLength) =>
+      seen.push([ts, linkType, Buffer.from(bytes.subarray(start, end)), originalLength]),
     );
-    for (const piece of pieces) reader.push(piece);
+    pushThroughOneBuffer(reader, pieces);
     reader.end();
     assert.equal(reader.consumed, content.length);
     return seen;
