@@ -1,4 +1,5 @@
 /** Text forms of IP addresses read straight from packet bytes (the caller has checked the bounds). */
+import type { Endpoint } from './types.js';
 
 export function formatIPv4(data: Buffer, at: number): string {
   return `${data[at]}.${data[at + 1]}.${data[at + 2]}.${data[at + 3]}`;
@@ -85,4 +86,52 @@ export function ipv6Text(data: Buffer, at: number): string {
     ipv6Texts[slot] = formatIPv6(data, at);
   }
   return ipv6Texts[slot];
+}
+
+// Endpoints recur even more than addresses (every segment of a connection names the same two), so the
+// Endpoint objects themselves are kept the same way, keyed by address and port: a segment costs no new
+// ones, and the TCP stage tells endpoints apart by identity first. They are frozen, being shared.
+const ENDPOINT_SLOTS = 4096;
+const ipv4EndpointKeys = new Uint32Array(ENDPOINT_SLOTS * 2);
+const ipv4Endpoints = new Array<Endpoint | null>(ENDPOINT_SLOTS).fill(null);
+const ipv6EndpointKeys = new Uint32Array(ENDPOINT_SLOTS * 5);
+const ipv6Endpoints = new Array<Endpoint | null>(ENDPOINT_SLOTS).fill(null);
+
+/** The endpoint of the IPv4 address at `at` and `port`, the same object as long as it stays in use. */
+export function ipv4Endpoint(data: Buffer, at: number, port: number): Endpoint {
+  const address = data.readUInt32BE(at);
+  const slot = Math.imul(Math.imul(address, GOLDEN) ^ port, GOLDEN) >>> 20;
+  const k = slot * 2;
+  const known = ipv4Endpoints[slot];
+  if (known !== null && ipv4EndpointKeys[k] === address && ipv4EndpointKeys[k + 1] === port) return known;
+  ipv4EndpointKeys[k] = address;
+  ipv4EndpointKeys[k + 1] = port;
+  return (ipv4Endpoints[slot] = Object.freeze({ ip: ipv4Text(data, at), port }));
+}
+
+/** The endpoint of the IPv6 address at `at` and `port`, the same object as long as it stays in use. */
+export function ipv6Endpoint(data: Buffer, at: number, port: number): Endpoint {
+  const a = data.readUInt32BE(at);
+  const b = data.readUInt32BE(at + 4);
+  const c = data.readUInt32BE(at + 8);
+  const d = data.readUInt32BE(at + 12);
+  const slot = Math.imul(Math.imul(Math.imul(a, GOLDEN) ^ b, GOLDEN) ^ c ^ Math.imul(d ^ port, GOLDEN), GOLDEN) >>> 20;
+  const k = slot * 5;
+  const known = ipv6Endpoints[slot];
+  if (
+    known !== null &&
+    ipv6EndpointKeys[k] === a &&
+    ipv6EndpointKeys[k + 1] === b &&
+    ipv6EndpointKeys[k + 2] === c &&
+    ipv6EndpointKeys[k + 3] === d &&
+    ipv6EndpointKeys[k + 4] === port
+  ) {
+    return known;
+  }
+  ipv6EndpointKeys[k] = a;
+  ipv6EndpointKeys[k + 1] = b;
+  ipv6EndpointKeys[k + 2] = c;
+  ipv6EndpointKeys[k + 3] = d;
+  ipv6EndpointKeys[k + 4] = port;
+  return (ipv6Endpoints[slot] = Object.freeze({ ip: ipv6Text(data, at), port }));
 }

@@ -1,3 +1,4 @@
+import { RecordPacket } from '../capture/packet.js';
 import type { Packet } from '../capture/types.js';
 import { decodeNetwork, type NetworkLayer } from './ip.js';
 import { decodeLink, type LinkLayer } from './link.js';
@@ -21,11 +22,22 @@ const network: NetworkLayer = {
 
 /** Decodes the packet down to its TCP segment, or says why it has none. Never throws. */
 export function decodePacket(packet: Packet): DecodeResult {
-  const data = packet.data;
+  // The readers' packets are decoded where they lie in the chunk read; any other one through its `data`.
+  let data: Buffer;
+  let start = 0;
+  let end: number;
+  if (packet instanceof RecordPacket) {
+    data = packet.bytes;
+    start = packet.start;
+    end = packet.end;
+  } else {
+    data = packet.data;
+    end = data.length;
+  }
   const outcome =
-    decodeLink(packet.linkType, data, link) ??
-    decodeNetwork(data, link.ethertype, link.offset, packet.originalLength, network) ??
-    decodeTcp(packet, network);
+    decodeLink(packet.linkType, data, start, end, link) ??
+    decodeNetwork(data, link.ethertype, link.offset, end, start + packet.originalLength, network) ??
+    decodeTcp(packet, data, network);
   return typeof outcome === 'string'
     ? { kind: 'skipped', reason: outcome, packet }
     : { kind: 'segment', segment: outcome };

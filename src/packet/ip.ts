@@ -28,17 +28,19 @@ export interface NetworkLayer {
 
 /**
  * Reads the IP header at `offset` and fills `out`; returns why the packet is skipped, or null when it
- * carries an unfragmented TCP segment. `wireLength` is the packet's length on the wire.
+ * carries an unfragmented TCP segment. The packet's captured bytes end at `end`; on the wire it ended
+ * at `wireEnd`.
  */
 export function decodeNetwork(
   data: Buffer,
   ethertype: number,
   offset: number,
-  wireLength: number,
+  end: number,
+  wireEnd: number,
   out: NetworkLayer,
 ): SkipReason | null {
-  if (ethertype === ETHERTYPE_IPV4) return decodeIPv4(data, offset, wireLength, out);
-  if (ethertype === ETHERTYPE_IPV6) return decodeIPv6(data, offset, wireLength, out);
+  if (ethertype === ETHERTYPE_IPV4) return decodeIPv4(data, offset, end, wireEnd, out);
+  if (ethertype === ETHERTYPE_IPV6) return decodeIPv6(data, offset, end, wireEnd, out);
   return 'not-ip';
 }
 
@@ -47,20 +49,20 @@ export function decodeNetwork(
  * (the NIC fills it in later); Wireshark then takes the datagram to run to the end of the frame, and so
  * does this. It also covers IPv6 jumbograms (RFC 2675), whose length sits in a hop-by-hop option.
  */
-function datagramEnd(declaredEnd: number, lengthField: number, wireLength: number): number {
-  return lengthField === 0 ? wireLength : declaredEnd;
+function datagramEnd(declaredEnd: number, lengthField: number, wireEnd: number): number {
+  return lengthField === 0 ? wireEnd : declaredEnd;
 }
 
 // RFC 791 §3.1
-function decodeIPv4(data: Buffer, offset: number, wireLength: number, out: NetworkLayer): SkipReason | null {
-  if (offset + 20 > data.length) return 'truncated-header';
+function decodeIPv4(data: Buffer, offset: number, captured: number, wireEnd: number, out: NetworkLayer): SkipReason | null {
+  if (offset + 20 > captured) return 'truncated-header';
   const versionAndIhl = data[offset];
   if (versionAndIhl >> 4 !== 4) return 'not-ip';
   const headerLength = (versionAndIhl & 0x0f) * 4;
   const totalLength = data.readUInt16BE(offset + 2);
-  const end = datagramEnd(offset + totalLength, totalLength, wireLength);
+  const end = datagramEnd(offset + totalLength, totalLength, wireEnd);
   // An IHL below 5, or a total length that does not cover the header, leaves no whole header to read.
-  if (headerLength < 20 || offset + headerLength > end || offset + headerLength > data.length) {
+  if (headerLength < 20 || offset + headerLength > end || offset + headerLength > captured) {
     return 'truncated-header';
   }
   // The protocol is known even in a fragment, so fragments of other protocols count as not-tcp and
@@ -71,16 +73,16 @@ function decodeIPv4(data: Buffer, offset: number, wireLength: number, out: Netwo
   out.ipVersion = 4;
   out.srcOffset = offset + 12;
   out.dstOffset = offset + 16;
-  return fillTransport(data, offset + headerLength, end, out);
+  return fillTransport(offset + headerLength, end, captured, out);
 }
 
 // RFC 8200 §3 (header) and §4 (extension headers)
-function decodeIPv6(data: Buffer, offset: number, wireLength: number, out: NetworkLayer): SkipReason | null {
-  if (offset + 40 > data.length) return 'truncated-header';
+function decodeIPv6(data: Buffer, offset: number, captured: number, wireEnd: number, out: NetworkLayer): SkipReason | null {
+  if (offset + 40 > captured) return 'truncated-header';
   if (data[offset] >> 4 !== 6) return 'not-ip';
   const payloadLength = data.readUInt16BE(offset + 4);
-  const end = datagramEnd(offset + 40 + payloadLength, payloadLength, wireLength);
-  const readable = Math.min(end, data.length);
+  const end = datagramEnd(offset + 40 + payloadLength, payloadLength, wireEnd);
+  const readable = Math.min(end, captured);
   let nextHeader = data[offset + 6];
   let at = offset + 40;
   while (nextHeader !== IPPROTO_TCP) {
@@ -119,14 +121,14 @@ function decodeIPv6(data: Buffer, offset: number, wireLength: number, out: Netwo
   out.ipVersion = 6;
   out.srcOffset = offset + 8;
   out.dstOffset = offset + 24;
-  return fillTransport(data, at, end, out);
+  return fillTransport(at, end, captured, out);
 }
 
-function fillTransport(data: Buffer, transportOffset: number, end: number, out: NetworkLayer): null {
+function fillTransport(transportOffset: number, end: number, captured: number, out: NetworkLayer): null {
   out.transportOffset = transportOffset;
   out.transportLength = end - transportOffset;
   // Trust the IP length over the capture: it strips Ethernet padding of short frames (IEEE 802.3
   // minimum frame size), while a snaplen may have kept fewer bytes than it declares.
-  out.capturedEnd = Math.min(end, data.length);
+  out.capturedEnd = Math.min(end, captured);
   return null;
 }

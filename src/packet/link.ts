@@ -37,54 +37,56 @@ export interface LinkLayer {
 }
 
 /**
- * Reads the link-layer header of `linkType` and fills `out`; returns why the packet is skipped, or null.
- * A link layer that names something other than IP yields a non-IP EtherType for the network stage to refuse.
+ * Reads the link-layer header of `linkType` of the packet in `data[start, end)` and fills `out`; returns why
+ * the packet is skipped, or null. A link layer that names something other than IP yields a non-IP EtherType
+ * for the network stage to refuse.
  */
-export function decodeLink(linkType: number, data: Buffer, out: LinkLayer): SkipReason | null {
+export function decodeLink(linkType: number, data: Buffer, start: number, end: number, out: LinkLayer): SkipReason | null {
+  const length = end - start;
   switch (linkType) {
     case LINKTYPE_ETHERNET:
       // IEEE 802.3: destination(6) source(6) EtherType(2).
-      if (data.length < 14) return 'truncated-header';
-      return walkVlanTags(data, data.readUInt16BE(12), 14, out);
+      if (length < 14) return 'truncated-header';
+      return walkVlanTags(data, data.readUInt16BE(start + 12), start + 14, end, out);
     case LINKTYPE_LINUX_SLL:
       // Linux cooked v1: packet type(2) ARPHRD type(2) address length(2) address(8) protocol(2).
-      if (data.length < 16) return 'truncated-header';
-      return walkVlanTags(data, data.readUInt16BE(14), 16, out);
+      if (length < 16) return 'truncated-header';
+      return walkVlanTags(data, data.readUInt16BE(start + 14), start + 16, end, out);
     case LINKTYPE_LINUX_SLL2:
       // Linux cooked v2: protocol(2) reserved(2) ifindex(4) ARPHRD type(2) packet type(1) address
       // length(1) address(8).
-      if (data.length < 20) return 'truncated-header';
-      return walkVlanTags(data, data.readUInt16BE(0), 20, out);
+      if (length < 20) return 'truncated-header';
+      return walkVlanTags(data, data.readUInt16BE(start), start + 20, end, out);
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_ALIAS_12:
     case LINKTYPE_RAW_ALIAS_14:
       // No header: the IP version nibble tells IPv4 from IPv6.
-      if (data.length < 1) return 'truncated-header';
-      out.offset = 0;
-      out.ethertype = ipVersionEthertype(data[0] >> 4);
+      if (length < 1) return 'truncated-header';
+      out.offset = start;
+      out.ethertype = ipVersionEthertype(data[start] >> 4);
       return null;
     case LINKTYPE_IPV4:
-      out.offset = 0;
+      out.offset = start;
       out.ethertype = ETHERTYPE_IPV4;
       return null;
     case LINKTYPE_IPV6:
-      out.offset = 0;
+      out.offset = start;
       out.ethertype = ETHERTYPE_IPV6;
       return null;
     case LINKTYPE_NULL: {
       // A 4-byte address family in the capturing host's byte order, which the file does not record.
       // Families are small numbers, so a value with high bits set was written in the other order.
-      if (data.length < 4) return 'truncated-header';
-      const family = data.readUInt32LE(0);
-      out.offset = 4;
-      out.ethertype = familyEthertype(family > 0xffff ? data.readUInt32BE(0) : family);
+      if (length < 4) return 'truncated-header';
+      const family = data.readUInt32LE(start);
+      out.offset = start + 4;
+      out.ethertype = familyEthertype(family > 0xffff ? data.readUInt32BE(start) : family);
       return null;
     }
     case LINKTYPE_LOOP:
       // OpenBSD loop: the same 4-byte address family, always in network byte order.
-      if (data.length < 4) return 'truncated-header';
-      out.offset = 4;
-      out.ethertype = familyEthertype(data.readUInt32BE(0));
+      if (length < 4) return 'truncated-header';
+      out.offset = start + 4;
+      out.ethertype = familyEthertype(data.readUInt32BE(start));
       return null;
     default:
       return 'unsupported-link-type';
@@ -95,9 +97,9 @@ export function decodeLink(linkType: number, data: Buffer, out: LinkLayer): Skip
  * Follows `ethertype` through any stack of VLAN tags (IEEE 802.1Q §9.6: after the TPID, a 2-byte TCI,
  * then the next EtherType). `payload` is where the bytes `ethertype` announces begin.
  */
-function walkVlanTags(data: Buffer, ethertype: number, payload: number, out: LinkLayer): SkipReason | null {
+function walkVlanTags(data: Buffer, ethertype: number, payload: number, end: number, out: LinkLayer): SkipReason | null {
   while (ethertype === TPID_8021Q || ethertype === TPID_8021AD || ethertype === TPID_QINQ) {
-    if (payload + 4 > data.length) return 'truncated-header';
+    if (payload + 4 > end) return 'truncated-header';
     ethertype = data.readUInt16BE(payload + 2);
     payload += 4;
   }

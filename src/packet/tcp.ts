@@ -1,5 +1,5 @@
 import type { Packet } from '../capture/types.js';
-import { ipv4Text, ipv6Text } from './address.js';
+import { ipv4Endpoint, ipv6Endpoint } from './address.js';
 import type { NetworkLayer } from './ip.js';
 import type { Segment, SkipReason } from './types.js';
 
@@ -10,9 +10,11 @@ const OPTION_END = 0;
 const OPTION_NOP = 1;
 const OPTION_WINDOW_SCALE = 3;
 
-/** Reads the TCP header `network` located and builds the segment; returns why not when it cannot. */
-export function decodeTcp(packet: Packet, network: NetworkLayer): Segment | SkipReason {
-  const data = packet.data;
+/**
+ * Reads the TCP header `network` located in `data`, the bytes of `packet`, and builds the segment; returns
+ * why not when it cannot.
+ */
+export function decodeTcp(packet: Packet, data: Buffer, network: NetworkLayer): Segment | SkipReason {
   const at = network.transportOffset;
   const end = network.capturedEnd;
   // RFC 9293 §3.1: Data Offset counts 32-bit words; the header, options included, must be all there.
@@ -20,17 +22,13 @@ export function decodeTcp(packet: Packet, network: NetworkLayer): Segment | Skip
   const headerLength = (data[at + 12] >> 4) * 4;
   if (headerLength < 20 || at + headerLength > end) return 'truncated-header';
   const ipv4 = network.ipVersion === 4;
+  const srcPort = data.readUInt16BE(at);
+  const dstPort = data.readUInt16BE(at + 2);
   return {
     packet: packet.number,
     ts: packet.ts,
-    src: {
-      ip: ipv4 ? ipv4Text(data, network.srcOffset) : ipv6Text(data, network.srcOffset),
-      port: data.readUInt16BE(at),
-    },
-    dst: {
-      ip: ipv4 ? ipv4Text(data, network.dstOffset) : ipv6Text(data, network.dstOffset),
-      port: data.readUInt16BE(at + 2),
-    },
+    src: ipv4 ? ipv4Endpoint(data, network.srcOffset, srcPort) : ipv6Endpoint(data, network.srcOffset, srcPort),
+    dst: ipv4 ? ipv4Endpoint(data, network.dstOffset, dstPort) : ipv6Endpoint(data, network.dstOffset, dstPort),
     ipVersion: network.ipVersion,
     seq: data.readUInt32BE(at + 4),
     ack: data.readUInt32BE(at + 8),

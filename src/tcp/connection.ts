@@ -34,7 +34,8 @@ interface SideState {
 }
 
 const other = (side: Side): Side => (side === 0 ? 1 : 0);
-const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.ip === b.ip;
+// The packet stage hands the same Endpoint object for the same address and port while it stays in use.
+const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a === b || (a.port === b.port && a.ip === b.ip);
 
 /** One TCP connection: both directions reassembled, TCP events, the sink's calls in capture order. */
 export class Connection {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatIPv4, formatIPv6, ipv4Text, ipv6Text } from '../../src/packet/address.js';
+import { formatIPv4, formatIPv6, ipv4Endpoint, ipv4Text, ipv6Endpoint, ipv6Text } from '../../src/packet/address.js';
 
 function v6(hex: string): string {
   const data = Buffer.from('ff' + hex.replace(/[^0-9a-f]/gi, '') + 'ff', 'hex');
@@ -126,5 +126,44 @@ test('the remembered texts are the formatted ones, through collisions and evicti
       }
     }),
     { numRuns: 50 },
+  );
+});
+
+test('an address and port give one shared, frozen Endpoint while it stays remembered', () => {
+  const v4 = Buffer.from([192, 0, 2, 1]);
+  const first = ipv4Endpoint(v4, 0, 40000);
+  assert.deepEqual(first, { ip: '192.0.2.1', port: 40000 });
+  assert.ok(Object.isFrozen(first));
+  assert.equal(ipv4Endpoint(Buffer.from([9, 192, 0, 2, 1]), 1, 40000), first);
+  assert.deepEqual(ipv4Endpoint(v4, 0, 40001), { ip: '192.0.2.1', port: 40001 });
+  const v6 = Buffer.from('20010db8000000000000000000000001', 'hex');
+  const six = ipv6Endpoint(v6, 0, 443);
+  assert.deepEqual(six, { ip: '2001:db8::1', port: 443 });
+  assert.ok(Object.isFrozen(six));
+  assert.equal(ipv6Endpoint(Buffer.from(v6), 0, 443), six);
+  assert.deepEqual(ipv6Endpoint(v6, 0, 444), { ip: '2001:db8::1', port: 444 });
+});
+
+test('the remembered endpoints are the right ones, through collisions and evictions', () => {
+  // Far more endpoints than slots, each a variant of one address in a single 32-bit word or in its port.
+  const change = fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 0xffffffff }));
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.array(change, { minLength: 5000, maxLength: 6000 }), (base, changes) => {
+      const endpoints = changes.map(([word, value]) => {
+        const address = Buffer.from(base);
+        if (word < 4) address.writeUInt32BE(value, 4 * word);
+        return { address, port: word < 4 ? 80 : value & 0xffff };
+      });
+      for (const round of [0, 1]) {
+        for (const [i, { address, port }] of endpoints.entries()) {
+          const again = endpoints[(i * 7 + round) % endpoints.length];
+          assert.deepEqual(ipv6Endpoint(address, 0, port), { ip: formatIPv6(address, 0), port });
+          assert.deepEqual(ipv4Endpoint(address, 12, port), { ip: formatIPv4(address, 12), port });
+          assert.deepEqual(ipv6Endpoint(again.address, 0, again.port), { ip: formatIPv6(again.address, 0), port: again.port });
+          assert.deepEqual(ipv4Endpoint(again.address, 3, again.port), { ip: formatIPv4(again.address, 3), port: again.port });
+        }
+      }
+    }),
+    { numRuns: 5 },
   );
 });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodePacket, TcpFlag, type DecodeResult, type Segment, type SkipReason } from '../../src/packet/index.js';
-import type { Packet } from '../../src/capture/types.js';
+import { RecordPacket, type Packet } from '../../src/capture/index.js';
 import {
   DST6,
   authHeader,
@@ -31,6 +31,22 @@ function segmentOf(result: DecodeResult): Segment {
 function skipOf(result: DecodeResult): SkipReason {
   assert.equal(result.kind, 'skipped');
   return (result as { reason: SkipReason }).reason;
+}
+
+/**
+ * `p` as the capture readers deliver it, decoded in place: in the middle of a chunk, between bytes of other
+ * records that must not be read as its own.
+ */
+function assertSameInChunk(p: Packet, expected: DecodeResult): void {
+  const before = Buffer.alloc(37, 0xee);
+  const chunk = Buffer.concat([before, p.data, Buffer.alloc(41, 0xee)]);
+  const end = before.length + p.data.length;
+  const inChunk = decodePacket(new RecordPacket(p.number, p.ts, p.linkType, chunk, before.length, end, p.originalLength));
+  if (expected.kind === 'skipped') {
+    assert.deepEqual(inChunk.kind === 'skipped' && inChunk.reason, expected.reason);
+  } else {
+    assert.deepEqual(inChunk.kind === 'segment' && inChunk.segment, expected.segment);
+  }
 }
 
 /** The fields every hello segment built from the defaults has. */
@@ -204,15 +220,20 @@ describe('IPv4', () => {
 
   test('a snaplen cut keeps the declared length and the captured bytes', () => {
     const whole = ethernet(0x0800, ipv4(tcp({ payload: Buffer.from('0123456789') })));
-    const segment = segmentOf(decodePacket(packet(1, whole.subarray(0, whole.length - 6), whole.length)));
+    const cut = packet(1, whole.subarray(0, whole.length - 6), whole.length);
+    const result = decodePacket(cut);
+    assertSameInChunk(cut, result);
+    const segment = segmentOf(result);
     assert.equal(segment.payloadLength, 10);
     assert.equal(segment.payload.toString(), '0123');
   });
 
   test('a zero total length (segmentation offload) runs to the end of the frame on the wire', () => {
     const whole = ethernet(0x0800, ipv4(tcp({ payload: Buffer.alloc(3000, 0x61) }), { totalLength: 0 }));
-    const cut = whole.subarray(0, 100);
-    const segment = segmentOf(decodePacket(packet(1, cut, whole.length)));
+    const cut = packet(1, whole.subarray(0, 100), whole.length);
+    const result = decodePacket(cut);
+    assertSameInChunk(cut, result);
+    const segment = segmentOf(result);
     assert.equal(segment.payloadLength, 3000);
     assert.equal(segment.payload.length, 100 - 54);
   });
@@ -394,6 +415,7 @@ describe('never throws', () => {
 
   function assertWellFormed(p: Packet): void {
     const result = decodePacket(p);
+    assertSameInChunk(p, result);
     if (result.kind === 'skipped') {
       assert.equal(result.packet, p);
       return;
