@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
@@ -18,12 +18,12 @@ import {
   sanitizeForTerminal,
   writeJson,
   type PayloadMode,
-  writeText,
   type SpooledDocument,
 } from '../report/index.js';
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
 import { ProgressLine } from './progress.js';
+import { ReportSink } from './report-sink.js';
 import { formatSummaryRows, summaryRow } from './summary.js';
 import { FINDING_TYPE, formatTimeline, TIMELINE_EVENT_TYPES } from './timeline.js';
 
@@ -179,72 +179,17 @@ function safeLines(text: string): string {
 }
 
 /**
- * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and bidi overrides raw; a report printed to a
- * terminal must not carry them either. Outside strings JSON is ASCII, so escaping them keeps the same document.
- */
-function terminalSafeJson(json: string): string {
-  return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
- * Report text is written in pieces of about this many characters: small enough to stay out of V8's
- * large-object space (report/spool.ts, PIECE_BYTES), large enough that writes are few.
- */
-const REPORT_PIECE_CHARS = 32 << 10;
-
-/**
- * Where report text goes: `file` or stdout, in pieces of about REPORT_PIECE_CHARS made terminal-safe. The file
- * is created at the first write, so a run that writes nothing (no capture) leaves none behind.
- */
-class ReportSink {
-  private fd: number | null = null;
-  private pending = '';
-  /** Some pending text is not ASCII: only then can it hold what terminalSafeJson escapes. */
-  private pendingNonAscii = false;
-
-  constructor(
-    private readonly file: string | undefined,
-    private readonly out: Output,
-  ) {}
-
-  write(text: string): void {
-    // A native length count tells ASCII text apart far faster than the escaping pass runs.
-    if (!this.pendingNonAscii && Buffer.byteLength(text, 'utf8') !== text.length) this.pendingNonAscii = true;
-    this.pending += text;
-    if (this.pending.length >= REPORT_PIECE_CHARS) this.flush();
-  }
-
-  /** Writes what is pending and closes the file. */
-  close(): void {
-    try {
-      this.flush();
-    } finally {
-      if (this.fd !== null) closeSync(this.fd);
-      this.fd = null;
-    }
-  }
-
-  private flush(): void {
-    const safe = this.pendingNonAscii ? terminalSafeJson(this.pending) : this.pending;
-    this.pending = '';
-    this.pendingNonAscii = false;
-    if (this.file === undefined) {
-      this.out.stdout(safe);
-      return;
-    }
-    this.fd ??= openSync(this.file, 'w');
-    writeText(this.fd, safe);
-  }
-}
-
-/**
  * Writes the report to `file` or stdout piece by piece: with every payload byte it can be larger than one
  * string may be, and it is never held whole.
  */
 function writeReport(report: SpooledDocument, file: string | undefined, out: Output): void {
-  const sink = new ReportSink(file, out);
+  const sink = new ReportSink(file, out.stdout);
   try {
-    writeJson(report, (text) => sink.write(text));
+    writeJson(
+      report,
+      (text) => sink.write(text),
+      (bytes) => sink.writeBytes(bytes),
+    );
     sink.write('\n');
   } finally {
     sink.close();
@@ -357,7 +302,7 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
       const retainBytes = opts.payload === 'full' ? null : opts.payload === 'preview' ? PREVIEW_BYTES : 0;
       const reportOptions = { payload: opts.payload, toolVersion: VERSION, allTcp: Boolean(opts.allTcp) };
       if (opts.ndjson) {
-        const sink = new ReportSink(opts.output, out);
+        const sink = new ReportSink(opts.output, out.stdout);
         try {
           const ndjson = new NdjsonReport((text) => sink.write(text), reportOptions, files);
           const onConnectionEnd = (connection: ConnectionModel) => ndjson.connection(connection);

@@ -25,17 +25,44 @@ function previewLimit(mode: PayloadMode): number | null {
   return mode === 'preview' ? PREVIEW_BYTES : null;
 }
 
+/**
+ * Written out field by field, in the report's order: a rest pattern (`{ payload, ...header } = frame`) costs
+ * several times the literal, and the report makes one of these per frame.
+ */
 function frameJson(frame: FrameModel, mode: PayloadMode): FrameJson {
-  const { payload, payloadTruncated, lengthEncoding, close, packets, ...header } = frame;
-  const json: FrameJson = { ...header, packets };
-  if (mode !== 'none') json.payload = encodePayload(payload, payloadTruncated, previewLimit(mode));
-  if (close) json.close = close;
+  const json: FrameJson = {
+    index: frame.index,
+    ts: frame.ts,
+    packet: frame.packet,
+    direction: frame.direction,
+    fin: frame.fin,
+    rsv: frame.rsv,
+    opcode: frame.opcode,
+    opcodeName: frame.opcodeName,
+    masked: frame.masked,
+    maskKey: frame.maskKey,
+    payloadLength: frame.payloadLength,
+    headerLength: frame.headerLength,
+    packets: frame.packets,
+  };
+  if (mode !== 'none') json.payload = encodePayload(frame.payload, frame.payloadTruncated, previewLimit(mode));
+  if (frame.close) json.close = frame.close;
   return json;
 }
 
 function messageJson(message: MessageModel, mode: PayloadMode): MessageJson {
-  const { data, truncated, ...fields } = message;
-  const json: MessageJson = { ...fields };
+  const { data, truncated } = message;
+  // Field by field, like frameJson.
+  const json: MessageJson = {
+    index: message.index,
+    ts: message.ts,
+    direction: message.direction,
+    opcode: message.opcode,
+    frames: message.frames,
+    length: message.length,
+    compressed: message.compressed,
+    json: message.json,
+  };
   if (mode === 'none') return json;
   const limit = previewLimit(mode);
   const shown = limit !== null && data.length > limit ? data.subarray(0, limit) : data;
@@ -50,8 +77,15 @@ function messageJson(message: MessageModel, mode: PayloadMode): MessageJson {
   return json;
 }
 
+/**
+ * Items of a connection's lists stringified together (LazyArray.batch): events and findings are small, and so
+ * are frames and messages unless they carry every payload byte.
+ */
+const SMALL_ITEM_BATCH = 64;
+
 export function connectionJson(connection: ConnectionModel, mode: PayloadMode) {
   const { handshake } = connection;
+  const payloadBatch = mode === 'full' ? 1 : SMALL_ITEM_BATCH;
   return {
     id: connection.id,
     client: connection.client,
@@ -71,12 +105,12 @@ export function connectionJson(connection: ConnectionModel, mode: PayloadMode) {
       extensions: handshake.extensions,
     },
     // Lazy: a report with every payload byte is written item by item (stream.ts).
-    frames: lazyArray(connection.frames, (frame) => frameJson(frame, mode)),
-    messages: lazyArray(connection.messages, (message) => messageJson(message, mode)),
-    events: lazyArray(connection.events, (event) => event),
+    frames: lazyArray(connection.frames, (frame) => frameJson(frame, mode), payloadBatch),
+    messages: lazyArray(connection.messages, (message) => messageJson(message, mode), payloadBatch),
+    events: lazyArray(connection.events, (event) => event, SMALL_ITEM_BATCH),
     close: connection.close,
     heartbeat: connection.heartbeat,
-    findings: connection.findings satisfies Finding[],
+    findings: lazyArray(connection.findings satisfies Finding[], (finding) => finding, SMALL_ITEM_BATCH),
   };
 }
 

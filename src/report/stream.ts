@@ -1,8 +1,11 @@
+import { StringDecoder } from 'node:string_decoder';
+
 /**
  * Writing a report in pieces. A report with every payload byte can be larger than the longest string V8 can
  * hold (about 512 MiB), and holding it whole would double its memory anyway, so the frame and message lists
- * are lazy: each item is built, written and dropped in turn. The text is exactly JSON.stringify(value, null, 2)
- * of the same value, which JSON.stringify itself still produces (a lazy list turns into an array there).
+ * are lazy: their items are built, written and dropped a few at a time. The text is exactly
+ * JSON.stringify(value, null, 2) of the same value, which JSON.stringify itself still produces (a lazy list
+ * turns into an array there).
  */
 
 /** A list whose JSON items are made only when it is written. */
@@ -10,6 +13,11 @@ export class LazyArray<T, J> {
   constructor(
     private readonly items: readonly T[],
     private readonly toItem: (item: T) => J,
+    /**
+     * Items stringified together by writeJson: one JSON.stringify call for many small items costs far less
+     * than one per item. Only for items known to be small (their text is held whole, this many at a time).
+     */
+    readonly batch = 1,
   ) {}
 
   *[Symbol.iterator](): Iterator<J> {
@@ -25,16 +33,23 @@ export class LazyArray<T, J> {
   }
 }
 
-export function lazyArray<T, J>(items: readonly T[], toItem: (item: T) => J): LazyArray<T, J> {
-  return new LazyArray(items, toItem);
+export function lazyArray<T, J>(items: readonly T[], toItem: (item: T) => J, batch = 1): LazyArray<T, J> {
+  return new LazyArray(items, toItem, batch);
 }
 
 /**
- * A value whose JSON text was written before, laid out for the place where it is written now (writeJsonAt with
- * the same depth): writeJson copies its pieces as they come. Only writeJson knows it; JSON.stringify does not.
+ * An item of a lazy list whose JSON text was written before, laid out for the place where it is written now
+ * (writeJsonAt with the same depth), as UTF-8 in pieces: writeJson hands them on as they come, each valid only
+ * until the next is asked for. Only writeJson knows it; JSON.stringify does not.
  */
 export class WrittenJson {
-  constructor(readonly pieces: () => Iterable<string>) {}
+  constructor(readonly pieces: () => Iterable<Buffer>) {}
+}
+
+/** Where writeJson's pieces go: text it makes, and the bytes of WrittenJson items. */
+interface JsonOut {
+  text(text: string): void;
+  bytes(bytes: Buffer): void;
 }
 
 const STEP = '  ';
@@ -86,26 +101,45 @@ function isPlainContainer(value: unknown): value is object {
 /** Strings longer than this are escaped and written in slices when an item is too long to stringify whole. */
 const SLICE_CHARS = 1 << 20;
 
+/**
+ * Characters (string lengths, plus one per value) up to which a container without lazy lists is stringified
+ * whole rather than walked member by member: walking a connection's handshake made a piece of every header.
+ */
+const WHOLE_CHARS = 16 << 10;
+
+/** `budget` less the size of `value` (as WHOLE_CHARS counts), or a negative number once it cannot be whole. */
+function leftAfter(value: unknown, budget: number): number {
+  if (typeof value === 'string') return budget - value.length - 1;
+  if (!isPlainContainer(value)) return budget - 1;
+  if (value instanceof LazyArray || value instanceof WrittenJson) return -1;
+  let left = budget - 1;
+  for (const member of Array.isArray(value) ? value : Object.values(value)) {
+    left = leftAfter(member, left);
+    if (left < 0) break;
+  }
+  return left;
+}
+
 /** A string as JSON.stringify writes it, in slices that never split a surrogate pair. */
-function writeString(text: string, write: (text: string) => void): void {
-  write('"');
+function writeString(text: string, out: JsonOut): void {
+  out.text('"');
   for (let start = 0; start < text.length; ) {
     let end = Math.min(text.length, start + SLICE_CHARS);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
-    write(JSON.stringify(text.slice(start, end)).slice(1, -1));
+    out.text(JSON.stringify(text.slice(start, end)).slice(1, -1));
     start = end;
   }
-  write('"');
+  out.text('"');
 }
 
 /**
  * One item of a lazy list, natively when it fits in a string; an item too long for one (a huge payload with
  * many characters to escape) is walked instead, its long strings written in slices.
  */
-function writeItem(item: unknown, indent: Indent, write: (text: string) => void): void {
+function writeItem(item: unknown, indent: Indent, out: JsonOut): void {
   if (item instanceof WrittenJson) {
-    for (const piece of item.pieces()) write(piece);
+    for (const piece of item.pieces()) out.bytes(piece);
     return;
   }
   let text: string | undefined;
@@ -113,79 +147,132 @@ function writeItem(item: unknown, indent: Indent, write: (text: string) => void)
     text = nested(item, indent);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    writeValue(item, indent, write);
+    writeValue(item, indent, out);
     return;
   }
-  write(text ?? 'null');
+  out.text(text ?? 'null');
 }
 
-/** Items of a list as JSON.stringify writes them: walked (`deep`), or stringified whole one at a time. */
-function writeItems(items: Iterable<unknown>, count: number, indent: Indent, write: (text: string) => void, deep: boolean): void {
-  if (count === 0) {
-    write('[]');
+/** Items of a list as JSON.stringify writes them, each walked. */
+function writeItems(items: readonly unknown[], indent: Indent, out: JsonOut): void {
+  if (items.length === 0) {
+    out.text('[]');
     return;
   }
   const inner = inside(indent);
-  write('[');
-  let first = true;
-  for (const item of items) {
-    write(opening(first, indent));
-    first = false;
-    if (deep) writeValue(item, inner, write);
-    else writeItem(item, inner, write);
-  }
-  write(`${closing(indent)}]`);
+  out.text('[');
+  items.forEach((item, i) => {
+    out.text(opening(i === 0, indent));
+    writeValue(item, inner, out);
+  });
+  out.text(`${closing(indent)}]`);
 }
 
-function writeValue(value: unknown, indent: Indent, write: (text: string) => void): void {
+/**
+ * Several items of a list at once: JSON.stringify of them as a list of their own at the same place has the
+ * same text between its brackets. Items too long together for one string are written one at a time.
+ */
+function writeBatch(batch: unknown[], first: boolean, indent: Indent, out: JsonOut): void {
+  if (batch.length > 1) {
+    let text: string | undefined;
+    try {
+      text = nested(batch, indent);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+    if (text !== undefined) {
+      if (!first) out.text(',');
+      out.text(text.slice(1, text.length - closing(indent).length - 1));
+      return;
+    }
+  }
+  const inner = inside(indent);
+  batch.forEach((item, i) => {
+    out.text(opening(first && i === 0, indent));
+    writeItem(item, inner, out);
+  });
+}
+
+/** A lazy list's items, made and stringified `list.batch` at a time (a WrittenJson alone). */
+function writeLazyItems(list: LazyArray<unknown, unknown>, indent: Indent, out: JsonOut): void {
+  if (list.length === 0) {
+    out.text('[]');
+    return;
+  }
+  out.text('[');
+  let first = true;
+  let batch: unknown[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    writeBatch(batch, first, indent, out);
+    first = false;
+    batch = [];
+  };
+  for (const item of list) {
+    if (item instanceof WrittenJson) flush();
+    batch.push(item);
+    if (batch.length >= list.batch || item instanceof WrittenJson) flush();
+  }
+  flush();
+  out.text(`${closing(indent)}]`);
+}
+
+function writeValue(value: unknown, indent: Indent, out: JsonOut): void {
   if (value instanceof LazyArray) {
-    writeItems(value, value.length, indent, write, false);
+    writeLazyItems(value, indent, out);
     return;
   }
   if (typeof value === 'string' && value.length > SLICE_CHARS) {
-    writeString(value, write);
+    writeString(value, out);
     return;
   }
-  if (!isPlainContainer(value)) {
-    write(nested(value, indent) ?? 'null');
+  if (!isPlainContainer(value) || leftAfter(value, WHOLE_CHARS) >= 0) {
+    out.text(nested(value, indent) ?? 'null');
     return;
   }
   if (Array.isArray(value)) {
-    writeItems(value, value.length, indent, write, true);
+    writeItems(value, indent, out);
     return;
   }
   const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
   if (entries.length === 0) {
-    write('{}');
+    out.text('{}');
     return;
   }
   const inner = inside(indent);
-  write('{');
+  out.text('{');
   entries.forEach(([key, v], i) => {
-    write(`${opening(i === 0, indent)}${JSON.stringify(key)}:${indent === null ? '' : ' '}`);
-    writeValue(v, inner, write);
+    out.text(`${opening(i === 0, indent)}${JSON.stringify(key)}:${indent === null ? '' : ' '}`);
+    writeValue(v, inner, out);
   });
-  write(`${closing(indent)}}`);
+  out.text(`${closing(indent)}}`);
+}
+
+/** Text only: the bytes of WrittenJson items are decoded (each item's bytes end on a whole character). */
+function textOut(write: (text: string) => void): JsonOut {
+  const decoder = new StringDecoder('utf8');
+  return { text: write, bytes: (bytes) => write(decoder.write(bytes)) };
 }
 
 /**
- * Writes `value` as JSON.stringify(value, null, 2) would, in pieces: containers are walked, each item of a
- * lazy list is stringified on its own.
+ * Writes `value` as JSON.stringify(value, null, 2) would, in pieces: containers are walked (small ones are
+ * stringified whole), the items of a lazy list are made and stringified a batch at a time. The bytes of
+ * WrittenJson items go to `writeBytes` when given, else they are decoded and go to `write`.
  */
-export function writeJson(value: unknown, write: (text: string) => void): void {
-  writeValue(value, '', write);
+export function writeJson(value: unknown, write: (text: string) => void, writeBytes?: (bytes: Buffer) => void): void {
+  writeValue(value, '', writeBytes ? { text: write, bytes: writeBytes } : textOut(write));
 }
 
 /**
  * Writes `value` as writeJson writes it as an item of a list `depth` levels deep (its lines indented to match):
- * the text a WrittenJson at that place must hold. Containers are walked, so no piece is larger than one of
+ * the text a WrittenJson at that place must hold. Containers are walked, so no piece is larger than a batch of
  * their items (a large connection is never one string).
  */
 export function writeJsonAt(value: unknown, depth: number, write: (text: string) => void): void {
-  writeValue(value, STEP.repeat(depth), write);
+  writeValue(value, STEP.repeat(depth), textOut(write));
 }
 
 /** Writes `value` as JSON.stringify(value) would (one line), in pieces, like writeJson. */
 export function writeJsonLine(value: unknown, write: (text: string) => void): void {
-  writeValue(value, null, write);
+  writeValue(value, null, textOut(write));
 }

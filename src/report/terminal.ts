@@ -27,6 +27,41 @@ export function sanitizeForTerminal(text: string): string {
   return text.replace(UNSAFE, visibleEscape);
 }
 
+/** What JSON.stringify leaves raw of UNSAFE: DEL, C1 controls, bidi controls, line and paragraph separators. */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text without what a terminal would interpret: JSON.stringify escapes C0 controls but leaves the rest of
+ * UNSAFE raw. Outside strings JSON is ASCII, so escaping them (`\u202e`) keeps the same document.
+ */
+export function terminalSafeJson(json: string): string {
+  UNSAFE_IN_JSON.lastIndex = 0;
+  if (!UNSAFE_IN_JSON.test(json)) return json;
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Whether UTF-8 `bytes` hold a character that terminalSafeJson escapes. Looks for the lead bytes (memchr speed)
+ * and checks the few sequences behind them: several times faster than UNSAFE_IN_JSON over the decoded text.
+ * `ascii` says the bytes are all below 0x80 (then only DEL can be there).
+ */
+export function hasTerminalUnsafeUtf8(bytes: Buffer, ascii: boolean): boolean {
+  if (bytes.indexOf(0x7f) !== -1) return true;
+  if (ascii) return false;
+  // U+0080-U+009F: C2 80-C2 9F.
+  for (let i = bytes.indexOf(0xc2); i !== -1; i = bytes.indexOf(0xc2, i + 1)) if (bytes[i + 1] < 0xa0) return true;
+  // U+061C: D8 9C.
+  for (let i = bytes.indexOf(0xd8); i !== -1; i = bytes.indexOf(0xd8, i + 1)) if (bytes[i + 1] === 0x9c) return true;
+  // U+200E-U+200F, U+2028-U+202E: E2 80 8E-8F, E2 80 A8-AE; U+2066-U+2069: E2 81 A6-A9.
+  for (let i = bytes.indexOf(0xe2); i !== -1; i = bytes.indexOf(0xe2, i + 1)) {
+    const second = bytes[i + 1];
+    const third = bytes[i + 2];
+    if (second === 0x80 && (third === 0x8e || third === 0x8f || (third >= 0xa8 && third <= 0xae))) return true;
+    if (second === 0x81 && third >= 0xa6 && third <= 0xa9) return true;
+  }
+  return false;
+}
+
 /** A one-line, terminal-safe preview of payload bytes: text when it is UTF-8, else hex. */
 export function payloadPreview(bytes: Buffer, maxChars: number): string {
   const head = bytes.subarray(0, maxChars * 4);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { analyzeCaptures } from '../../src/analysis/index.js';
-import { buildReport, ReportSpool, writeJson } from '../../src/report/index.js';
+import { buildReport, ReportSpool, terminalSafeJson, writeJson } from '../../src/report/index.js';
 import { fixtureCaptures } from '../fixtures/captures.js';
 
 function text(value: unknown): string {
@@ -12,7 +12,7 @@ function text(value: unknown): string {
 }
 
 for (const capture of fixtureCaptures()) {
-  test(`the spooled report of ${capture} is the whole model's report, byte for byte`, async () => {
+  test(`the spooled report of ${capture} is the whole model's report made terminal-safe, byte for byte`, async () => {
     for (const payload of ['none', 'preview', 'full'] as const) {
       for (const allTcp of [false, true]) {
         const retainBytes = payload === 'full' ? null : payload === 'preview' ? 256 : 0;
@@ -21,7 +21,8 @@ for (const capture of fixtureCaptures()) {
         const spool = new ReportSpool(options);
         try {
           const spooled = await analyzeCaptures([capture], { retainBytes, onConnectionEnd: (c) => spool.connection(c) });
-          assert.equal(text(spool.document(spooled.model)), text(buildReport(full.model, options)), `${payload} allTcp=${allTcp}`);
+          const expected = terminalSafeJson(text(buildReport(full.model, options)));
+          assert.equal(text(spool.document(spooled.model)), expected, `${payload} allTcp=${allTcp}`);
         } finally {
           spool.close();
         }

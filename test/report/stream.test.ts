@@ -48,6 +48,41 @@ test('a lazy list is made item by item when written, and is an array for JSON.st
   assert.equal(JSON.stringify({ list }), '{"list":[{"n":1},{"n":2},{"n":3}]}');
 });
 
+test('a batched lazy list makes and writes its items a batch at a time, with the text JSON.stringify has', () => {
+  const made: number[] = [];
+  const value = { list: lazyArray([1, 2, 3, 4, 5], (n) => (made.push(n), { n, text: 'é\u2028"' }), 2), after: [lazyArray([], (n: number) => n, 3)] };
+  const pieces: string[] = [];
+  writeJson(value, (piece) => {
+    pieces.push(piece);
+    // The items are written two at a time, each pair made just before it is written.
+    if (piece.includes('"n": 1')) assert.deepEqual(made, [1, 2]);
+    if (piece.includes('"n": 3')) assert.deepEqual(made, [1, 2, 3, 4]);
+  });
+  assert.equal(pieces.join(''), JSON.stringify(value, null, 2));
+  assert.equal(pieces.filter((p) => p.includes('"n"')).length, 3);
+  for (const batch of [1, 2, 3, 7]) {
+    const nestedValue = [{ deep: [lazyArray([1, 2, 3, 4, 5, 6, 7], (n) => ({ n, list: [n, [n]], empty: {} }), batch)] }];
+    assert.equal(written(nestedValue).text, JSON.stringify(nestedValue, null, 2), `batch ${batch}`);
+    const line: string[] = [];
+    writeJsonLine(nestedValue, (piece) => line.push(piece));
+    assert.equal(line.join(''), JSON.stringify(nestedValue), `batch ${batch}, one line`);
+  }
+});
+
+test('a batch too long for one string is written item by item', () => {
+  // Each item escapes to 6 * 48 Mi = 288 Mi characters: one fits in a string (at most 2^29 - 24), two do not.
+  const huge = '\u0001'.repeat(48 << 20);
+  let length = 0;
+  let longest = 0;
+  writeJson(lazyArray([huge, huge], (text) => ({ text }), 2), (piece) => {
+    length += piece.length;
+    longest = Math.max(longest, piece.length);
+  });
+  const shape = '[\n  {\n    "text": ""\n  },\n  {\n    "text": ""\n  }\n]';
+  assert.equal(length, shape.length + 2 * 6 * (48 << 20));
+  assert.ok(longest < 300 << 20, `one item at a time (longest piece ${longest})`);
+});
+
 test('an item too long to stringify whole (a payload of control characters) is written in slices', () => {
   // 90 Mi control characters escape to 6 characters each: 540 Mi, past the longest string V8 can make (2^29 - 24),
   // so JSON.stringify of the item throws a RangeError and the writer falls back to slices.
