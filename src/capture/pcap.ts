@@ -1,7 +1,7 @@
 // Classic libpcap files (pcap-savefile(5); draft-ietf-opsawg-pcap): our own record reader, parsing records in
 // place in the chunks read. (pcap-parser, used before, copied its leftover and each new chunk into a new
 // buffer and fired three events per record: 2.6x the CPU of this reader on the 200 MB bench capture.)
-import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, type RecordReader, type RecordSink } from './record.js';
+import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, readU32, type RecordReader, type RecordSink } from './record.js';
 
 const FILE_HEADER_BYTES = 24;
 const RECORD_HEADER_BYTES = 16;
@@ -119,7 +119,7 @@ export class PcapReader implements RecordReader {
   }
 
   private u32(buffer: Buffer, at: number): number {
-    return this.littleEndian ? buffer.readUInt32LE(at) : buffer.readUInt32BE(at);
+    return readU32(buffer, at, this.littleEndian);
   }
 
   /** pcap-savefile(5): magic, major and minor version, thiszone, sigfigs, snaplen, linktype. */

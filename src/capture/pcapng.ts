@@ -1,5 +1,5 @@
 // pcapng (draft-ietf-opsawg-pcapng): our own block reader, parsing blocks in place in the chunks read.
-import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, unitsToSeconds, type RecordReader, type RecordSink } from './record.js';
+import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, readU32, unitsToSeconds, type RecordReader, type RecordSink } from './record.js';
 
 /** §4 and Appendix A: the block types that carry what we need; every other type is skipped. */
 const BlockType = {
@@ -264,7 +264,7 @@ export class PcapngReader implements RecordReader {
   }
 
   private u32(buffer: Buffer, offset: number): number {
-    return this.littleEndian ? buffer.readUInt32LE(offset) : buffer.readUInt32BE(offset);
+    return readU32(buffer, offset, this.littleEndian);
   }
 
   private u16(buffer: Buffer, offset: number): number {

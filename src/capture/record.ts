@@ -74,6 +74,16 @@ export class CaptureDamage extends Error {
 }
 
 /**
+ * The unsigned 32-bit integer at `at`, in either byte order; the caller has checked that its bytes are
+ * there. Buffer's own readers validate the offset on every call, which showed on the per-record path.
+ */
+export function readU32(buffer: Buffer, at: number, littleEndian: boolean): number {
+  return littleEndian
+    ? (buffer[at] | (buffer[at + 1] << 8) | (buffer[at + 2] << 16) | (buffer[at + 3] << 24)) >>> 0
+    : ((buffer[at] << 24) | (buffer[at + 1] << 16) | (buffer[at + 2] << 8) | buffer[at + 3]) >>> 0;
+}
+
+/**
  * No single record may claim more captured bytes than this. Wireshark's largest per-encapsulation
  * maximum (WTAP_MAX_PACKET_SIZE_LARGEST) is 256 MiB; anything above is a corrupt length field.
  */
