@@ -1,4 +1,5 @@
 /** Text forms of IP addresses read straight from packet bytes (the caller has checked the bounds). */
+import { u32 } from './bytes.js';
 import type { Endpoint } from './types.js';
 
 export function formatIPv4(data: Buffer, at: number): string {
@@ -59,7 +60,7 @@ const GOLDEN = 0x9e3779b1;
 
 /** formatIPv4, remembering recent answers. */
 export function ipv4Text(data: Buffer, at: number): string {
-  const key = data.readUInt32BE(at);
+  const key = u32(data, at);
   const slot = Math.imul(key, GOLDEN) >>> 24;
   if (ipv4Texts[slot] === '' || ipv4Keys[slot] !== key) {
     ipv4Keys[slot] = key;
@@ -70,10 +71,10 @@ export function ipv4Text(data: Buffer, at: number): string {
 
 /** formatIPv6, remembering recent answers. */
 export function ipv6Text(data: Buffer, at: number): string {
-  const a = data.readUInt32BE(at);
-  const b = data.readUInt32BE(at + 4);
-  const c = data.readUInt32BE(at + 8);
-  const d = data.readUInt32BE(at + 12);
+  const a = u32(data, at);
+  const b = u32(data, at + 4);
+  const c = u32(data, at + 8);
+  const d = u32(data, at + 12);
   const slot = Math.imul(Math.imul(Math.imul(a, GOLDEN) ^ b, GOLDEN) ^ c ^ Math.imul(d, GOLDEN), GOLDEN) >>> 24;
   const k = slot * 4;
   const known =
@@ -99,7 +100,7 @@ const ipv6Endpoints = new Array<Endpoint | null>(ENDPOINT_SLOTS).fill(null);
 
 /** The endpoint of the IPv4 address at `at` and `port`, the same object as long as it stays in use. */
 export function ipv4Endpoint(data: Buffer, at: number, port: number): Endpoint {
-  const address = data.readUInt32BE(at);
+  const address = u32(data, at);
   const slot = Math.imul(Math.imul(address, GOLDEN) ^ port, GOLDEN) >>> 20;
   const k = slot * 2;
   const known = ipv4Endpoints[slot];
@@ -111,10 +112,10 @@ export function ipv4Endpoint(data: Buffer, at: number, port: number): Endpoint {
 
 /** The endpoint of the IPv6 address at `at` and `port`, the same object as long as it stays in use. */
 export function ipv6Endpoint(data: Buffer, at: number, port: number): Endpoint {
-  const a = data.readUInt32BE(at);
-  const b = data.readUInt32BE(at + 4);
-  const c = data.readUInt32BE(at + 8);
-  const d = data.readUInt32BE(at + 12);
+  const a = u32(data, at);
+  const b = u32(data, at + 4);
+  const c = u32(data, at + 8);
+  const d = u32(data, at + 12);
   const slot = Math.imul(Math.imul(Math.imul(a, GOLDEN) ^ b, GOLDEN) ^ c ^ Math.imul(d ^ port, GOLDEN), GOLDEN) >>> 20;
   const k = slot * 5;
   const known = ipv6Endpoints[slot];

@@ -1,3 +1,4 @@
+import { u16 } from './bytes.js';
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './link.js';
 import type { SkipReason } from './types.js';
 
@@ -59,7 +60,7 @@ function decodeIPv4(data: Buffer, offset: number, captured: number, wireEnd: num
   const versionAndIhl = data[offset];
   if (versionAndIhl >> 4 !== 4) return 'not-ip';
   const headerLength = (versionAndIhl & 0x0f) * 4;
-  const totalLength = data.readUInt16BE(offset + 2);
+  const totalLength = u16(data, offset + 2);
   const end = datagramEnd(offset + totalLength, totalLength, wireEnd);
   // An IHL below 5, or a total length that does not cover the header, leaves no whole header to read.
   if (headerLength < 20 || offset + headerLength > end || offset + headerLength > captured) {
@@ -69,7 +70,7 @@ function decodeIPv4(data: Buffer, offset: number, captured: number, wireEnd: num
   // 'ip-fragment' means TCP bytes that were lost to the lack of reassembly.
   if (data[offset + 9] !== IPPROTO_TCP) return 'not-tcp';
   // Flags(3) + fragment offset(13): a fragment offset, or More Fragments on a first fragment.
-  if ((data.readUInt16BE(offset + 6) & 0x3fff) !== 0) return 'ip-fragment';
+  if ((u16(data, offset + 6) & 0x3fff) !== 0) return 'ip-fragment';
   out.ipVersion = 4;
   out.srcOffset = offset + 12;
   out.dstOffset = offset + 16;
@@ -80,7 +81,7 @@ function decodeIPv4(data: Buffer, offset: number, captured: number, wireEnd: num
 function decodeIPv6(data: Buffer, offset: number, captured: number, wireEnd: number, out: NetworkLayer): SkipReason | null {
   if (offset + 40 > captured) return 'truncated-header';
   if (data[offset] >> 4 !== 6) return 'not-ip';
-  const payloadLength = data.readUInt16BE(offset + 4);
+  const payloadLength = u16(data, offset + 4);
   const end = datagramEnd(offset + 40 + payloadLength, payloadLength, wireEnd);
   const readable = Math.min(end, captured);
   let nextHeader = data[offset + 6];
@@ -108,7 +109,7 @@ function decodeIPv6(data: Buffer, offset: number, captured: number, wireEnd: num
         // RFC 8200 §4.5: offset(13) res(2) M(1) after Next Header and Reserved. Only an atomic fragment
         // (offset 0, M 0, RFC 6946) holds a whole TCP segment.
         if (at + 8 > readable) return 'truncated-header';
-        if ((data.readUInt16BE(at + 2) & 0xfff9) !== 0) return 'ip-fragment';
+        if ((u16(data, at + 2) & 0xfff9) !== 0) return 'ip-fragment';
         headerLength = 8;
         break;
       default:

@@ -1,3 +1,4 @@
+import { u16 } from './bytes.js';
 import type { SkipReason } from './types.js';
 
 /** IEEE 802 EtherTypes the network stage understands. */
@@ -47,16 +48,16 @@ export function decodeLink(linkType: number, data: Buffer, start: number, end: n
     case LINKTYPE_ETHERNET:
       // IEEE 802.3: destination(6) source(6) EtherType(2).
       if (length < 14) return 'truncated-header';
-      return walkVlanTags(data, data.readUInt16BE(start + 12), start + 14, end, out);
+      return walkVlanTags(data, u16(data, start + 12), start + 14, end, out);
     case LINKTYPE_LINUX_SLL:
       // Linux cooked v1: packet type(2) ARPHRD type(2) address length(2) address(8) protocol(2).
       if (length < 16) return 'truncated-header';
-      return walkVlanTags(data, data.readUInt16BE(start + 14), start + 16, end, out);
+      return walkVlanTags(data, u16(data, start + 14), start + 16, end, out);
     case LINKTYPE_LINUX_SLL2:
       // Linux cooked v2: protocol(2) reserved(2) ifindex(4) ARPHRD type(2) packet type(1) address
       // length(1) address(8).
       if (length < 20) return 'truncated-header';
-      return walkVlanTags(data, data.readUInt16BE(start), start + 20, end, out);
+      return walkVlanTags(data, u16(data, start), start + 20, end, out);
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_ALIAS_12:
     case LINKTYPE_RAW_ALIAS_14:
@@ -100,7 +101,7 @@ export function decodeLink(linkType: number, data: Buffer, start: number, end: n
 function walkVlanTags(data: Buffer, ethertype: number, payload: number, end: number, out: LinkLayer): SkipReason | null {
   while (ethertype === TPID_8021Q || ethertype === TPID_8021AD || ethertype === TPID_QINQ) {
     if (payload + 4 > end) return 'truncated-header';
-    ethertype = data.readUInt16BE(payload + 2);
+    ethertype = u16(data, payload + 2);
     payload += 4;
   }
   out.offset = payload;

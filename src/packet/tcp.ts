@@ -1,5 +1,6 @@
 import type { Packet } from '../capture/types.js';
 import { ipv4Endpoint, ipv6Endpoint } from './address.js';
+import { u16, u32 } from './bytes.js';
 import type { NetworkLayer } from './ip.js';
 import type { Segment, SkipReason } from './types.js';
 
@@ -22,18 +23,18 @@ export function decodeTcp(packet: Packet, data: Buffer, network: NetworkLayer): 
   const headerLength = (data[at + 12] >> 4) * 4;
   if (headerLength < 20 || at + headerLength > end) return 'truncated-header';
   const ipv4 = network.ipVersion === 4;
-  const srcPort = data.readUInt16BE(at);
-  const dstPort = data.readUInt16BE(at + 2);
+  const srcPort = u16(data, at);
+  const dstPort = u16(data, at + 2);
   return {
     packet: packet.number,
     ts: packet.ts,
     src: ipv4 ? ipv4Endpoint(data, network.srcOffset, srcPort) : ipv6Endpoint(data, network.srcOffset, srcPort),
     dst: ipv4 ? ipv4Endpoint(data, network.dstOffset, dstPort) : ipv6Endpoint(data, network.dstOffset, dstPort),
     ipVersion: network.ipVersion,
-    seq: data.readUInt32BE(at + 4),
-    ack: data.readUInt32BE(at + 8),
+    seq: u32(data, at + 4),
+    ack: u32(data, at + 8),
     flags: data[at + 13],
-    window: data.readUInt16BE(at + 14),
+    window: u16(data, at + 14),
     windowScale: windowScaleOption(data, at + 20, at + headerLength),
     payloadLength: network.transportLength - headerLength,
     // A pure ACK (about half of all segments) carries no bytes: no view to make for it.
