@@ -4,6 +4,7 @@ import { createElement } from 'react';
 import { render } from 'ink';
 import { analyzeCaptures, type AnalysisResult, type AnalyzeOptions } from '../analysis/index.js';
 import { ExitCode } from '../cli/exit-codes.js';
+import { sanitizeForTerminal } from '../report/index.js';
 import { App } from './app.js';
 
 export { App, AnalysisCancelled, type AppProps, type Progress } from './app.js';
@@ -15,8 +16,8 @@ export const TUI_RETAIN_BYTES = 64 * 1024;
 
 export interface TuiOptions {
   toolVersion: string;
-  /** Limits and decoding options, as the other commands take them (payload retention is the UI's own). */
-  analysis?: Omit<AnalyzeOptions, 'retainBytes' | 'onProgress'>;
+  /** Limits and decoding options, as the other commands take them (payload retention is the UI's own; it keeps every connection). */
+  analysis?: Omit<AnalyzeOptions, 'retainBytes' | 'onProgress' | 'onConnectionEnd'>;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr: (text: string) => void;
@@ -26,7 +27,11 @@ export interface TuiOptions {
 const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
 
-/** Runs the UI until the user quits; resolves to the process exit code. */
+/**
+ * Runs the UI until the user quits; resolves to the process exit code, the other commands' (README, "Exit
+ * codes"). A capture that could not be read whole is shown in the UI, and once the UI is gone its message is
+ * written to stderr as the other commands write it, so that it stays on the terminal with the exit code.
+ */
 export async function runTui(files: string[], options: TuiOptions): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
@@ -61,5 +66,7 @@ export async function runTui(files: string[], options: TuiOptions): Promise<numb
   }
   const error = (result as AnalysisResult | null)?.error;
   if (!error) return ExitCode.OK;
+  // The message names the file and, for damage, the byte offset (capture/ writes it that way).
+  options.stderr(`wsdissect: ${sanitizeForTerminal(error.message)}\n`);
   return error.kind === 'damaged' ? ExitCode.DAMAGED : ExitCode.NOT_A_CAPTURE;
 }
