@@ -5,7 +5,7 @@ import type { SkipReason } from '../packet/types.js';
 import { TcpTracker } from '../tcp/index.js';
 import { finding, type Finding, type FindingCode } from '../findings/index.js';
 import { ConnectionAnalyzer } from './connection.js';
-import type { CaptureModel, ConnectionModel } from './model.js';
+import type { CaptureModel, CaptureOverview, ConnectionModel } from './model.js';
 
 export interface AnalyzeOptions {
   /** Payload bytes kept per frame and message in the model; null keeps all of them. */
@@ -29,18 +29,30 @@ export interface AnalyzeOptions {
   skipDataPayloads?: boolean;
   /**
    * Called once for each TCP connection as soon as it is over (both FINs, an RST, or the end of the capture),
-   * in the order connections end, with its finished model. Afterwards the model keeps only the connection's
-   * own fields (endpoints, times, counts, handshake, close, heartbeat, isWebSocket) and drops its frames,
-   * messages, events and findings, so that memory does not grow with the capture: a caller that needs them
-   * writes them out here, or keeps the arrays.
+   * in the order connections end, with its finished model, which the analysis then forgets: the result is a
+   * CaptureOverview without the connections, so that memory does not grow with the capture (a million ended
+   * connections). A caller that needs a connection later writes it out here, or keeps what it needs.
    */
-  onConnectionEnd?: (connection: ConnectionModel) => void;
+  onConnectionEnd?: ConnectionEndHandler;
   /** Called as the files are read; `found` counts packets read and TCP connections seen so far. */
   onProgress?: (bytesRead: number, totalBytes: number, found: { packets: number; connections: number }) => void;
 }
 
-export interface AnalysisResult {
-  model: CaptureModel;
+export type ConnectionEndHandler = (connection: ConnectionModel) => void;
+
+/**
+ * What an analysis with options O gives: the connections handed to onConnectionEnd are not kept. Options whose
+ * type may hold an onConnectionEnd (AnalyzeOptions itself) give the overview, so no caller reads a list of
+ * connections that was never kept.
+ */
+export type AnalyzedModel<O extends AnalyzeOptions> = 'onConnectionEnd' extends keyof O
+  ? O['onConnectionEnd'] extends undefined
+    ? CaptureModel
+    : CaptureOverview
+  : CaptureModel;
+
+export interface AnalysisResult<Model extends CaptureOverview = CaptureModel> {
+  model: Model;
   /** What stopped reading early; the model holds everything read before it. */
   error: CaptureError | null;
 }
@@ -82,32 +94,33 @@ function countSkip(counts: Map<FindingCode, SkipCount>, code: FindingCode, packe
   else counts.set(code, { count: 1, firstPacket: packet, ts });
 }
 
-/** Hands an ended connection to `onConnectionEnd`, then lets go of its per-frame lists. */
-function afterEnd(onConnectionEnd: (connection: ConnectionModel) => void): (connection: ConnectionModel) => void {
-  return (connection) => {
-    onConnectionEnd(connection);
-    connection.frames = [];
-    connection.messages = [];
-    connection.events = [];
-    connection.findings = [];
-  };
-}
-
-/** Reads the captures once, start to end, and builds the analysis model of every TCP connection in them. */
-export async function analyzeCaptures(files: string[], options: AnalyzeOptions): Promise<AnalysisResult> {
-  const connections: ConnectionModel[] = [];
+/**
+ * Reads the captures once, start to end, and builds the analysis model of every TCP connection in them: kept in
+ * the result (CaptureModel), or handed to `onConnectionEnd` as each ends and then forgotten (CaptureOverview).
+ */
+export async function analyzeCaptures<O extends AnalyzeOptions>(files: string[], options: O): Promise<AnalysisResult<AnalyzedModel<O>>> {
+  const { onConnectionEnd } = options;
+  /** Every connection's model, unless they are handed over as they end. */
+  const connections: ConnectionModel[] | null = onConnectionEnd ? null : [];
+  let tcpConnections = 0;
+  let webSocketConnections = 0;
   const connectionOptions = {
     retainBytes: options.retainBytes,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     idleThresholdS: options.idleThresholdS,
     wsPort: options.wsPort,
     skipDataPayloads: options.skipDataPayloads,
-    onEnd: options.onConnectionEnd && afterEnd(options.onConnectionEnd),
+    onEnd: (connection: ConnectionModel) => {
+      // Counted once the connection is over: it may turn out to be WebSocket at its last byte.
+      if (connection.isWebSocket) webSocketConnections++;
+      onConnectionEnd?.(connection);
+    },
   };
   const tracker = new TcpTracker(
     (info) => {
+      tcpConnections++;
       const analyzer = new ConnectionAnalyzer(info, connectionOptions);
-      connections.push(analyzer.model);
+      connections?.push(analyzer.model);
       return analyzer;
     },
     { maxBufferBytes: options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES, maxOpenConnections: options.maxOpenConnections ?? DEFAULT_MAX_OPEN_CONNECTIONS },
@@ -134,20 +147,20 @@ export async function analyzeCaptures(files: string[], options: AnalyzeOptions):
       }
       tracker.push(segment);
     },
-    { onProgress: onProgress && ((bytesRead, totalBytes) => onProgress(bytesRead, totalBytes, { packets, connections: connections.length })) },
+    { onProgress: onProgress && ((bytesRead, totalBytes) => onProgress(bytesRead, totalBytes, { packets, connections: tcpConnections })) },
   );
   tracker.finish();
-  connections.sort((a, b) => a.id - b.id);
 
-  return {
-    model: {
-      files,
-      format: read.format,
-      packets: read.packets,
-      linkTypes: read.linkTypes,
-      connections,
-      findings: captureFindings(skips, snaplenCut, read.error),
-    },
-    error: read.error,
+  const overview: CaptureOverview = {
+    files,
+    format: read.format,
+    packets: read.packets,
+    linkTypes: read.linkTypes,
+    tcpConnections,
+    webSocketConnections,
+    findings: captureFindings(skips, snaplenCut, read.error),
   };
+  const model = connections === null ? overview : { ...overview, connections: connections.sort((a, b) => a.id - b.id) };
+  // The model's type follows from the options: a CaptureModel exactly when no onConnectionEnd took the connections.
+  return { model: model as AnalyzedModel<O>, error: read.error };
 }

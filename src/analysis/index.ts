@@ -5,6 +5,8 @@ export {
   DEFAULT_MAX_MESSAGE_BYTES,
   type AnalyzeOptions,
   type AnalysisResult,
+  type AnalyzedModel,
+  type ConnectionEndHandler,
 } from './analyze.js';
 export { DEFAULT_IDLE_THRESHOLD_S } from './timeline.js';
 export type * from './model.js';

@@ -86,13 +86,26 @@ export interface ConnectionModel {
   heartbeat: HeartbeatModel;
 }
 
-export interface CaptureModel {
+/**
+ * What the analysis knows of the whole capture once it is read. An analysis that hands each connection over as
+ * it ends (AnalyzeOptions.onConnectionEnd) gives only this: keeping a million ended connections would make
+ * memory grow with the capture.
+ */
+export interface CaptureOverview {
   files: string[];
   format: CaptureFormat;
   packets: number;
   linkTypes: number[];
-  connections: ConnectionModel[];
+  /** Every TCP connection read, WebSocket or not (like Wireshark's tcp.stream count). */
+  tcpConnections: number;
+  /** The TCP connections that carried a WebSocket upgrade attempt or WebSocket frames. */
+  webSocketConnections: number;
   findings: Finding[];
+}
+
+/** The whole analysis: the overview and every TCP connection's model, in id order. */
+export interface CaptureModel extends CaptureOverview {
+  connections: ConnectionModel[];
 }
 
 export type { HeaderField };

@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_OPEN_CONNECTIONS,
   DEFAULT_MAX_MESSAGE_BYTES,
   type AnalysisResult,
+  type AnalyzedModel,
   type AnalyzeOptions,
   type ConnectionModel,
 } from '../analysis/index.js';
@@ -154,7 +155,8 @@ function limitOptions(): Option[] {
   ];
 }
 
-function analyzeOptions(retainBytes: number | null, limits: LimitOptions): AnalyzeOptions {
+/** Options without onConnectionEnd: analyzeCaptures keeps every connection unless a command adds one. */
+function analyzeOptions(retainBytes: number | null, limits: LimitOptions) {
   return {
     retainBytes,
     maxBufferBytes: limits.maxBuffer,
@@ -162,7 +164,7 @@ function analyzeOptions(retainBytes: number | null, limits: LimitOptions): Analy
     maxMessageBytes: limits.maxMessageBytes,
     wsPort: limits.wsPort,
     idleThresholdS: limits.idleThreshold,
-  };
+  } satisfies AnalyzeOptions;
 }
 
 function withLimits(command: Command): Command {
@@ -215,13 +217,13 @@ function parseConnectionId(value: string): number {
 }
 
 /** Runs the analysis and turns reading problems into messages and the exit code they call for. */
-async function analyze(files: string[], options: AnalyzeOptions, out: Output): Promise<{ result: AnalysisResult; exitCode: number }> {
+async function analyze<O extends AnalyzeOptions>(files: string[], options: O, out: Output): Promise<{ result: AnalysisResult<AnalyzedModel<O>>; exitCode: number }> {
   const progress = out === processOutput && process.stderr.isTTY === true ? new ProgressLine((text) => out.stderr(text)) : null;
   const onProgress: AnalyzeOptions['onProgress'] =
     progress === null ? undefined : (bytesRead, totalBytes, found) => progress.update({ bytesRead, totalBytes, ...found });
-  let result: AnalysisResult;
+  let result: AnalysisResult<AnalyzedModel<O>>;
   try {
-    result = await analyzeCaptures(files, { ...options, onProgress });
+    result = await analyzeCaptures<O>(files, { ...options, onProgress });
   } finally {
     progress?.clear();
   }

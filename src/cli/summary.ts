@@ -1,4 +1,4 @@
-import type { CaptureModel, ConnectionModel, Direction } from '../analysis/index.js';
+import type { CaptureModel, CaptureOverview, ConnectionModel, Direction } from '../analysis/index.js';
 import { sessionOpened } from '../analysis/close.js';
 import { formatDuration, formatEndpoint, formatTable, sanitizeForTerminal } from '../report/index.js';
 
@@ -69,12 +69,11 @@ export function formatSummary(model: CaptureModel, connections: ConnectionModel[
 }
 
 /** The summary: a title line, one row per listed connection (summaryRow, in id order), the capture findings. */
-export function formatSummaryRows(model: CaptureModel, rows: string[][]): string {
+export function formatSummaryRows(model: CaptureOverview, rows: string[][]): string {
   const header = ['ID', 'CLIENT', 'SERVER', 'URL', 'STATUS', 'FRAMES C/S', 'MSGS C/S', 'CLOSE C/S', 'ENDED', 'DURATION'];
   const files = model.files.map(sanitizeForTerminal).join(', ');
-  const totalTcp = model.connections.length;
-  // Counted from the model, not from the rows: with --all-tcp the rows include connections without WebSocket.
-  const webSockets = model.connections.filter((c) => c.isWebSocket).length;
+  // Counted by the analysis, not from the rows: with --all-tcp the rows include connections without WebSocket.
+  const { tcpConnections: totalTcp, webSocketConnections: webSockets } = model;
   const title =
     `${files}: ${model.format}, ${model.packets} packets, ` +
     `${webSockets} WebSocket connection${webSockets === 1 ? '' : 's'} (${totalTcp} TCP)`;

@@ -1,4 +1,4 @@
-import type { CaptureModel, ConnectionModel } from '../analysis/index.js';
+import type { CaptureOverview, ConnectionModel } from '../analysis/index.js';
 import type { Finding } from '../findings/index.js';
 import { connectionJson, SCHEMA_VERSION, type ReportOptions } from './json.js';
 import { writeJsonLine } from './stream.js';
@@ -43,7 +43,7 @@ export class NdjsonReport {
   }
 
   /** The capture was read: its own findings, then the closing record. */
-  finish(model: CaptureModel): void {
+  finish(model: CaptureOverview): void {
     this.start();
     for (const finding of model.findings satisfies Finding[]) this.record({ type: 'finding', connection: null, finding });
     const capture = { files: model.files, format: model.format, packets: model.packets, linkTypes: model.linkTypes };

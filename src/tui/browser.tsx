@@ -40,12 +40,12 @@ function captureSpan(model: CaptureModel): string {
 
 function headerLine(model: CaptureModel, listed: number): Line {
   const files = model.files.map((f) => sanitizeForTerminal(f)).join(', ');
-  const ws = model.connections.filter((c) => c.isWebSocket).length;
+  const { webSocketConnections: ws, tcpConnections: tcp } = model;
   return [
     { text: ' wsdissect ', inverse: true, bold: true },
     { text: ` ${files} `, bold: true },
-    { text: `│ ${model.format} │ ${formatCount(model.packets)} packets │ ${ws} WebSocket / ${model.connections.length} TCP │ ${captureSpan(model)}`, color: 'gray' },
-    { text: listed === 0 && ws === 0 && model.connections.length > 0 ? ' │ a: show TCP' : '' },
+    { text: `│ ${model.format} │ ${formatCount(model.packets)} packets │ ${ws} WebSocket / ${tcp} TCP │ ${captureSpan(model)}`, color: 'gray' },
+    { text: listed === 0 && ws === 0 && tcp > 0 ? ' │ a: show TCP' : '' },
   ];
 }
 
@@ -301,8 +301,8 @@ export function Browser({ model, toolVersion, initialState }: BrowserProps) {
 }
 
 function noConnectionsText(model: CaptureModel, allTcp: boolean): string {
-  if (allTcp || model.connections.length === 0) return 'No TCP connections in this capture.';
-  const n = model.connections.length;
+  if (allTcp || model.tcpConnections === 0) return 'No TCP connections in this capture.';
+  const n = model.tcpConnections;
   return `No WebSocket connections; a lists ${n === 1 ? 'the TCP connection' : `all ${n} TCP connections`}.`;
 }
 

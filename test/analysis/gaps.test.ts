@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeCaptures, type AnalyzeOptions, type ConnectionModel } from '../../src/analysis/index.js';
 
-async function connection(name: string, options: Partial<AnalyzeOptions> = {}): Promise<ConnectionModel> {
+async function connection(name: string, options: Partial<Omit<AnalyzeOptions, 'onConnectionEnd'>> = {}): Promise<ConnectionModel> {
   const { model } = await analyzeCaptures([`fixtures/gaps/${name}.pcap`], { retainBytes: null, ...options });
   assert.equal(model.connections.length, 1);
   return model.connections[0];

@@ -6,7 +6,16 @@ import { bucketOf, closeTime, messageBuckets, sparkline } from '../../src/tui/ac
 import { finding } from '../../src/findings/index.js';
 import { CLEAN_CLOSE, connection, frame, message } from './helpers.js';
 
-const capture = (connections: CaptureModel['connections']): CaptureModel => ({ files: ['x.pcap'], format: 'pcap', packets: 1, linkTypes: [1], connections, findings: [] });
+const capture = (connections: CaptureModel['connections']): CaptureModel => ({
+  files: ['x.pcap'],
+  format: 'pcap',
+  packets: 1,
+  linkTypes: [1],
+  tcpConnections: connections.length,
+  webSocketConnections: connections.filter((c) => c.isWebSocket).length,
+  connections,
+  findings: [],
+});
 
 test('the list holds WebSocket connections (or all TCP), sorted by start, duration, messages or bytes', () => {
   const a = connection({ id: 0, start: 1, end: 5, messages: [message(0)], bytes: { client: 10, server: 0 } });

@@ -36,7 +36,16 @@ function largeModel() {
     messages: Array.from({ length: 10 }, (_, i) => message(i, { ts: 1000 + i * 100, data: Buffer.from(`message number ${i}`) })),
     events: counted,
   });
-  const model: CaptureModel = { files: ['large.pcap'], format: 'pcap', packets: EVENTS, linkTypes: [1], connections: [conn], findings: [] };
+  const model: CaptureModel = {
+    files: ['large.pcap'],
+    format: 'pcap',
+    packets: EVENTS,
+    linkTypes: [1],
+    tcpConnections: 1,
+    webSocketConnections: 1,
+    connections: [conn],
+    findings: [],
+  };
   return { model, reads: () => reads, reset: () => (reads = 0) };
 }
 
