@@ -86,11 +86,9 @@ export class Connection {
 
   /** Whether `segment` goes between this connection's two endpoints, in either direction. */
   holds(segment: Segment): boolean {
-    const [a, b] = this.sides;
-    return (
-      (sameEndpoint(segment.src, a.endpoint) && sameEndpoint(segment.dst, b.endpoint)) ||
-      (sameEndpoint(segment.src, b.endpoint) && sameEndpoint(segment.dst, a.endpoint))
-    );
+    const a = this.sides[0].endpoint;
+    const b = this.sides[1].endpoint;
+    return (sameEndpoint(segment.src, a) && sameEndpoint(segment.dst, b)) || (sameEndpoint(segment.src, b) && sameEndpoint(segment.dst, a));
   }
 
   /**

@@ -14,10 +14,14 @@ const CLOSED_LINGER_SECONDS = 240;
 /**
  * The table key: the connection's two ports, lower first, so both directions meet in one entry. A number built
  * from the segment's fields costs nothing per packet, where a string of addresses and ports cost a fifth of
- * the tracker's time; the few connections that share a port pair are told apart by address (`holds`).
+ * the tracker's time; the few connections that share a key are told apart by address (`holds`). The lower
+ * port keeps only its low 14 bits (server ports rarely have more), so that the key stays below 2^30, a
+ * small integer for V8: a larger one is a heap number, allocated and hashed as a double on every lookup.
  */
 function portPairKey(src: Endpoint, dst: Endpoint): number {
-  return src.port < dst.port ? src.port * 0x10000 + dst.port : dst.port * 0x10000 + src.port;
+  const low = src.port < dst.port ? src.port : dst.port;
+  const high = src.port < dst.port ? dst.port : src.port;
+  return (low & 0x3fff) * 0x10000 + high;
 }
 
 /** Follows every TCP connection of a capture: segments in, per-connection byte streams and events out. */

@@ -365,3 +365,22 @@ test('connections that share a port pair (different hosts) are kept apart, and o
   assert.deepEqual(chunks(calls, 'client', 2), ['0:new@6']);
   assert.deepEqual(infos(calls).map((i) => [i.id, i.client.ip]), [[0, '10.0.0.1'], [1, '10.0.0.2'], [2, '10.0.0.1']]);
 });
+
+test('connections whose lower ports differ only above their low 14 bits share a table key and are kept apart', () => {
+  const { tracker, calls } = recordingTracker();
+  // 80 and 16464 (80 + 2^14) to the same client port, from the same two hosts.
+  const a = new Wire({ ip: '10.0.0.1', port: 40_000 }, { ip: '10.0.0.9', port: 80 });
+  const b = new Wire({ ip: '10.0.0.1', port: 40_000 }, { ip: '10.0.0.9', port: 16_464 });
+  feed(tracker, [
+    ...handshake(a, 0, 0),
+    ...handshake(b, 100, 200),
+    a.seg('c', { seq: 1, ack: 1, data: 'to a' }),
+    b.seg('c', { seq: 101, ack: 201, data: 'to b' }),
+    a.seg('c', { seq: 5, ack: 1, flags: RST }),
+  ]);
+  tracker.push(b.seg('c', { seq: 105, ack: 201, data: '!', dt: 600 }));
+  tracker.finish();
+  assert.deepEqual(chunks(calls, 'client', 0), ['0:to a@4']);
+  assert.deepEqual(chunks(calls, 'client', 1), ['0:to b@4', '4:!@5']);
+  assert.deepEqual(infos(calls).map((i) => [i.id, i.server.port]), [[0, 80], [1, 16_464]]);
+});
