@@ -24,6 +24,10 @@ function portPairKey(src: Endpoint, dst: Endpoint): number {
   return (low & 0x3fff) * 0x10000 + high;
 }
 
+function forgetTime(connection: Connection): number {
+  return connection.lastSeen + CLOSED_LINGER_SECONDS - 1;
+}
+
 /** Follows every TCP connection of a capture: segments in, per-connection byte streams and events out. */
 export class TcpTracker {
   /** Connections by port pair; almost always one per pair. */
@@ -31,6 +35,12 @@ export class TcpTracker {
   /** Ended connections in the order they ended, to be dropped from the table after the linger time. */
   private closed: Connection[] = [];
   private closedHead = 0;
+  /**
+   * Capture time before which no ended connection is due to be forgotten, so that a segment costs one
+   * comparison: the oldest one's last packet plus the linger, a second early (`forgetClosed` decides
+   * with the exact comparison; late packets only move a connection's last packet later).
+   */
+  private forgetAt = Infinity;
   private nextId = 0;
   private readonly maxBufferBytes: number;
   private readonly maxOpenConnections: number;
@@ -47,7 +57,7 @@ export class TcpTracker {
 
   /** One segment, in capture order. */
   push(segment: Segment): void {
-    this.forgetClosed(segment.ts);
+    if (segment.ts >= this.forgetAt) this.forgetClosed(segment.ts);
     const key = portPairKey(segment.src, segment.dst);
     let bucket = this.connections.get(key);
     if (bucket === undefined) {
@@ -73,6 +83,7 @@ export class TcpTracker {
     if (!wasEnded && connection.isEnded) {
       this.open.delete(connection);
       this.closed.push(connection);
+      if (this.forgetAt === Infinity) this.forgetAt = forgetTime(connection);
     }
   }
 
@@ -83,6 +94,7 @@ export class TcpTracker {
     this.connections.clear();
     this.closed = [];
     this.closedHead = 0;
+    this.forgetAt = Infinity;
     this.open.clear();
   }
 
@@ -115,5 +127,6 @@ export class TcpTracker {
       this.closed = this.closed.slice(this.closedHead);
       this.closedHead = 0;
     }
+    this.forgetAt = this.closedHead < this.closed.length ? forgetTime(this.closed[this.closedHead]) : Infinity;
   }
 }
