@@ -2,9 +2,9 @@ import type { Segment } from '../packet/types.js';
 import type { Direction, StreamChunk, TcpConnectionInfo, TcpConnectionSink, TcpEvent } from '../tcp/types.js';
 import { HttpUpgradeTracker } from '../http/index.js';
 import type { HttpRequestHead, HttpResponseHead } from '../http/types.js';
-import { negotiateDeflate, opcodeName, parseClosePayload, parseExtensionHeader } from '../websocket/index.js';
+import { negotiateDeflate, opcodeName, parseClosePayload, parseExtensionHeader, type DeflateParams } from '../websocket/index.js';
 import { headerValues } from '../http/index.js';
-import type { Frame, Message } from '../websocket/types.js';
+import type { Frame, FrameCounter, Message } from '../websocket/types.js';
 import { Opcode } from '../websocket/types.js';
 import { finding, type FindingCode } from '../findings/index.js';
 import { applyResponse, handshakeFromRequest, isHandshakeAttempt } from './handshake.js';
@@ -37,6 +37,17 @@ export interface ConnectionOptions {
 
 const NOTHING_KEPT = Buffer.alloc(0);
 
+/** Two hex digits per byte value. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** The masking key's 4 bytes in hex (a number above 2^31 has a slow toString(16), and most keys are). */
+function maskKeyHex(key: number): string {
+  return HEX[key >>> 24] + HEX[(key >>> 16) & 0xff] + HEX[(key >>> 8) & 0xff] + HEX[key & 0xff];
+}
+
+/** A direction as a bit of a set of directions. */
+const bit = (direction: Direction): number => (direction === 'client' ? 1 : 2);
+
 /** Copies the kept prefix so the model never pins the capture's read buffers in memory. */
 function retain(bytes: Buffer, limit: number | null): Buffer {
   if (limit === 0 || bytes.length === 0) return NOTHING_KEPT;
@@ -53,12 +64,20 @@ function retain(bytes: Buffer, limit: number | null): Buffer {
 export class ConnectionAnalyzer implements TcpConnectionSink {
   readonly model: ConnectionModel;
   private readonly http: HttpUpgradeTracker;
-  private readonly frameIndex = new WeakMap<Frame, number>();
+  /** Numbers the frames of both directions in the order they complete: a frame's index in model.frames. */
+  private readonly frameCounter: FrameCounter = { next: 0 };
+  /**
+   * Each direction's WebSocket decoder, once it has one, and the decoders in the order they were made (the
+   * order their last findings are reported in). Directions are told apart by name, never used as keys: a
+   * lookup by a computed key is slow on every packet.
+   */
+  private client: WebSocketDirection | null = null;
+  private server: WebSocketDirection | null = null;
+  private decoders: WebSocketDirection[] = [];
+  /** Directions (CLIENT, SERVER bits) decoded without a handshake: their gaps do not pass through the HTTP tracker. */
+  private midStream = 0;
   /** Directions whose reassembly buffer overflowed (one finding each is enough). */
-  private readonly overflowed = new Set<Direction>();
-  private sides: Partial<Record<Direction, WebSocketDirection>> | null = null;
-  /** Directions decoded without a handshake (their gaps do not pass through the HTTP tracker). */
-  private readonly midStream = new Set<Direction>();
+  private overflowed = 0;
   private readonly timeline: TimelineRecorder;
   /** --ws-port names the side the TCP stage took for the client (no SYN seen): directions are swapped on entry. */
   private readonly swapped: boolean;
@@ -92,8 +111,8 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       onRequest: (request) => this.onRequest(request),
       onResponse: (response, request) => this.onResponse(response, request),
       onSwitch: (response) => this.onSwitch(response),
-      onWebSocketData: (chunk) => this.onWebSocketData(chunk),
-      onWebSocketGap: (direction, bytesMissing, ts, packet) => this.onWebSocketGap(direction, bytesMissing, ts, packet),
+      onWebSocketData: (chunk) => this.decoder(chunk.direction)?.push(chunk),
+      onWebSocketGap: (direction, bytesMissing, ts, packet) => this.decoder(direction)?.gap(bytesMissing, ts, packet),
       onOpaqueData: (chunk) => this.onOpaqueData(chunk),
       onProblem: (code, message, where) => this.report(code, message, where),
     });
@@ -102,8 +121,14 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   onSegment(segment: Segment, sender: Direction): void {
     const direction = this.role(sender);
     this.timeline.segment(segment, direction);
-    this.model.packets[direction]++;
-    this.model.bytes[direction] += segment.payloadLength;
+    const { packets, bytes } = this.model;
+    if (direction === 'client') {
+      packets.client++;
+      bytes.client += segment.payloadLength;
+    } else {
+      packets.server++;
+      bytes.server += segment.payloadLength;
+    }
     this.model.end = segment.ts;
   }
 
@@ -118,7 +143,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     if (event.type !== 'gap') return;
     const bytesMissing = event.bytesMissing ?? 0;
     // The HTTP tracker drops gaps of bytes it hands on raw; a direction decoded mid-stream needs them.
-    if (this.midStream.has(event.direction)) this.sides?.[event.direction]?.gap(bytesMissing, event.ts, event.packet);
+    if ((this.midStream & bit(event.direction)) !== 0) this.decoder(event.direction)?.gap(bytesMissing, event.ts, event.packet);
     else this.http.gap(event.direction, bytesMissing, event.ts, event.packet);
   }
 
@@ -132,23 +157,25 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       const { request } = this.model.handshake;
       this.report('no-upgrade-response', `No response to the upgrade request for ${request.target}.`, request);
     }
-    if (this.sides) {
-      for (const side of Object.values(this.sides)) {
-        if (side.parser.pendingBytes > 0 && !side.lost) {
-          this.report('frame-incomplete', `The connection ended ${side.parser.pendingBytes} bytes into a frame.`, {
-            ts,
-            packet: undefined,
-          });
-          const header = side.parser.pendingHeader;
-          if (header && this.rules) this.model.findings.push(...this.rules.checkUnfinished(header, { ts }));
-        }
-        side.end();
+    for (const side of this.decoders) {
+      if (side.parser.pendingBytes > 0 && !side.lost) {
+        this.report('frame-incomplete', `The connection ended ${side.parser.pendingBytes} bytes into a frame.`, {
+          ts,
+          packet: undefined,
+        });
+        const header = side.parser.pendingHeader;
+        if (header && this.rules) this.model.findings.push(...this.rules.checkUnfinished(header, { ts }));
       }
+      side.end();
     }
-    this.sides = null;
+    this.client = null;
+    this.server = null;
+    this.decoders = [];
     const { events, close, heartbeat, findings } = this.timeline.finish(this.model.end);
-    Object.assign(this.model, { events, close, heartbeat });
-    this.model.findings.push(...findings);
+    this.model.events = events;
+    this.model.close = close;
+    this.model.heartbeat = heartbeat;
+    for (const found of findings) this.model.findings.push(found);
     this.options.onEnd?.(this.model);
   }
 
@@ -157,9 +184,19 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     return direction === 'client' ? 'server' : 'client';
   }
 
+  private decoder(direction: Direction): WebSocketDirection | null {
+    return direction === 'client' ? this.client : this.server;
+  }
+
+  private addDecoder(direction: Direction, decoder: WebSocketDirection): void {
+    if (direction === 'client') this.client = decoder;
+    else this.server = decoder;
+    this.decoders.push(decoder);
+  }
+
   private reportOverflow({ direction, ts, packet }: TcpEvent): void {
-    if (this.overflowed.has(direction)) return;
-    this.overflowed.add(direction);
+    if ((this.overflowed & bit(direction)) !== 0) return;
+    this.overflowed |= bit(direction);
     this.report(
       'tcp-buffer-limit-reached',
       `Out-of-order bytes from the ${direction} outgrew the reassembly buffer (--max-buffer); the segment they waited for was given up as a gap.`,
@@ -197,28 +234,24 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       upgradeTs: response.ts,
     });
     this.timeline.open(response);
-    const side = (direction: Direction) => WebSocketDirection.afterUpgrade({ ...this.directionOptions(direction), deflate });
-    this.sides = { client: side('client'), server: side('server') };
+    // The 101 starts both directions afresh, replacing any decoder a mid-stream search made.
+    this.decoders = [];
+    this.addDecoder('client', WebSocketDirection.afterUpgrade(this.directionOptions('client', deflate)));
+    this.addDecoder('server', WebSocketDirection.afterUpgrade(this.directionOptions('server', deflate)));
   }
 
-  private directionOptions(direction: Direction): Omit<WebSocketDirectionOptions, 'deflate'> {
+  private directionOptions(direction: Direction, deflate: DeflateParams | null): WebSocketDirectionOptions {
     return {
       direction,
+      deflate,
       maxMessageBytes: this.options.maxMessageBytes,
       skipDataPayloads: this.options.skipDataPayloads,
       onFrame: (frame) => this.onFrame(frame),
       onMessage: (message) => this.onMessage(message),
-      onProblem: (code, message, frame) => this.report(code, message, { ts: frame.ts, packet: frame.packet, frame: this.frameIndex.get(frame) }),
+      counter: this.frameCounter,
+      onProblem: (code, message, frame) => this.report(code, message, { ts: frame.ts, packet: frame.packet, frame: frame.index }),
       report: (code, message, where) => this.report(code, message, where),
     };
-  }
-
-  private onWebSocketData(chunk: StreamChunk): void {
-    this.sides?.[chunk.direction]?.push(chunk);
-  }
-
-  private onWebSocketGap(direction: Direction, bytesMissing: number, ts: number, packet: number): void {
-    this.sides?.[direction]?.gap(bytesMissing, ts, packet);
   }
 
   /**
@@ -227,18 +260,17 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
    */
   private onOpaqueData(chunk: StreamChunk): void {
     const { direction } = chunk;
-    if (!this.midStream.has(direction)) {
-      if (this.sides?.[direction]) return; // after a 101: a direction that already has a decoder
+    if ((this.midStream & bit(direction)) === 0) {
+      if (this.decoder(direction)) return; // after a 101: a direction that already has a decoder
       const forced = this.options.wsPort !== undefined && this.model.server.port === this.options.wsPort;
-      this.sides = { ...this.sides, [direction]: WebSocketDirection.midStream(this.directionOptions(direction), forced) };
-      this.midStream.add(direction);
+      this.addDecoder(direction, WebSocketDirection.midStream(this.directionOptions(direction, null), forced));
+      this.midStream |= bit(direction);
     }
-    this.sides?.[direction]?.push(chunk);
+    this.decoder(direction)?.push(chunk);
   }
 
   private onFrame(frame: Frame): void {
-    const index = this.model.frames.length;
-    this.frameIndex.set(frame, index);
+    const index = frame.index;
     const model: FrameModel = {
       index,
       ts: frame.ts,
@@ -249,7 +281,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       opcode: frame.opcode,
       opcodeName: opcodeName(frame.opcode),
       masked: frame.masked,
-      maskKey: frame.maskKey ? frame.maskKey.toString('hex') : null,
+      maskKey: frame.maskKey === null ? null : maskKeyHex(frame.maskKey),
       payloadLength: frame.payloadLength,
       headerLength: frame.headerLength,
       lengthEncoding: frame.lengthEncoding,
@@ -264,8 +296,8 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     this.model.frames.push(model);
     this.model.isWebSocket = true;
     this.timeline.frame(model, frame.payload);
-    if (this.rules) this.model.findings.push(...this.rules.check(frame, index));
-    this.sides?.[frame.direction]?.assembler.push(frame);
+    if (this.rules) for (const found of this.rules.check(frame, index)) this.model.findings.push(found);
+    this.decoder(frame.direction)?.assembler.push(frame);
   }
 
   private onMessage(message: Message): void {
@@ -274,7 +306,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       ts: message.ts,
       direction: message.direction,
       opcode: message.opcode,
-      frames: message.frames.map((frame) => this.frameIndex.get(frame) ?? -1),
+      frames: message.frames.map((frame) => frame.index),
       length: message.data.length,
       compressed: message.compressed,
       data: retain(message.data, this.options.retainBytes),

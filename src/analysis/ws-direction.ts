@@ -3,7 +3,7 @@
 import type { Direction, StreamChunk } from '../tcp/types.js';
 import { FrameParser, MessageAssembler, PERMESSAGE_DEFLATE_DEFAULTS, type DeflateParams } from '../websocket/index.js';
 import { FrameResync, type FrameResyncOptions } from '../websocket/resync.js';
-import type { Frame, Message } from '../websocket/types.js';
+import type { Frame, FrameCounter, Message } from '../websocket/types.js';
 import type { FindingCode } from '../findings/index.js';
 
 type Where = { ts?: number; packet?: number; frame?: number };
@@ -13,6 +13,8 @@ export interface WebSocketDirectionOptions {
   /** Compression negotiated in the handshake; mid-stream, permessage-deflate's defaults are assumed. */
   deflate: DeflateParams | null;
   maxMessageBytes: number;
+  /** Numbers the frames (Frame.index); a connection shares one between its directions. Default: the direction's own. */
+  counter?: FrameCounter;
   /** Data frames' payloads are passed over (AnalyzeOptions.skipDataPayloads): not kept, inflated or checked. */
   skipDataPayloads?: boolean;
   onFrame(frame: Frame): void;
@@ -67,6 +69,7 @@ export class WebSocketDirection {
     this.parser = new FrameParser(options.direction, options.onFrame, {
       maxPayloadKeep: options.maxMessageBytes,
       controlPayloadsOnly: options.skipDataPayloads,
+      counter: options.counter,
     });
     this.current = this.newAssembler();
     if (state === 'detecting') this.resync = new FrameResync(this.resyncOptions(null));

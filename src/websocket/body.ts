@@ -1,6 +1,10 @@
+const EMPTY = Buffer.alloc(0);
+
 /** A message body collected in pieces, kept up to a byte limit; what goes beyond is only noted. */
 export class Body {
-  private chunks: Buffer[] = [];
+  /** The first piece, and the pieces after it (most bodies are one piece: no list is made for them). */
+  private first: Buffer = EMPTY;
+  private rest: Buffer[] | null = null;
   length = 0;
   /** Bytes were offered beyond the limit. */
   truncated = false;
@@ -16,14 +20,15 @@ export class Body {
     const kept = bytes.length <= this.room ? bytes : bytes.subarray(0, this.room);
     if (kept.length < bytes.length) this.truncated = true;
     if (kept.length > 0) {
-      this.chunks.push(kept);
+      if (this.length === 0) this.first = kept;
+      else (this.rest ??= []).push(kept);
       this.length += kept.length;
     }
     return kept;
   }
 
   toBuffer(): Buffer {
-    if (this.chunks.length === 1) return this.chunks[0];
-    return Buffer.concat(this.chunks, this.length);
+    if (this.rest === null) return this.first;
+    return Buffer.concat([this.first, ...this.rest], this.length);
   }
 }

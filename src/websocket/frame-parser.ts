@@ -1,5 +1,5 @@
 import type { Direction } from '../tcp/types.js';
-import type { Frame, FrameHeader } from './types.js';
+import type { Frame, FrameCounter, FrameHeader } from './types.js';
 import { ByteQueue } from './byte-queue.js';
 import { unmaskInPlace } from './unmask.js';
 
@@ -13,37 +13,46 @@ export interface FrameParserOptions {
    * needs the frames but none of their data. Control frames' payloads (close code, ping data) are still kept.
    */
   controlPayloadsOnly?: boolean;
+  /** Numbers the frames (Frame.index); parsers that share one count their frames together. Default: the parser's own. */
+  counter?: FrameCounter;
 }
-
-// What the parser waits for next (RFC 6455 §5.2 base framing, in wire order).
-const FIRST_TWO_BYTES = 0;
-const LENGTH_16 = 1;
-const LENGTH_64 = 2;
-const MASK_KEY = 3;
-const PAYLOAD = 4;
-type State = typeof FIRST_TWO_BYTES | typeof LENGTH_16 | typeof LENGTH_64 | typeof MASK_KEY | typeof PAYLOAD;
 
 const EMPTY = Buffer.alloc(0);
 const TWO_POW_32 = 2 ** 32;
 /** The first buffer for a frame's payload; it doubles from there as more bytes arrive. */
 const FIRST_KEEP_BYTES = 64 * 1024;
+/**
+ * A header split between pushes is gathered here to be read: the longest header (2 bytes, a 64-bit length, a
+ * masking key, RFC 6455 §5.2). One for all parsers: it is read right after it is filled, within one push.
+ */
+const headerBytes = Buffer.alloc(14);
 
 /**
  * Streaming RFC 6455 §5.2 frame parser for one direction: push in-order bytes in any chunking and get
  * the same frames. Nothing is allocated from a declared length: payload bytes are copied (and unmasked)
  * as they arrive, up to `maxPayloadKeep` per frame, and only counted beyond that.
+ * A header is read once all of it has arrived, in place in the pushed buffer (copied first only when it is
+ * split between pushes); payload bytes beyond the keep limit are skipped without being looked at.
  */
 export class FrameParser {
   private readonly queue = new ByteQueue();
   private readonly maxPayloadKeep: number;
   private readonly controlPayloadsOnly: boolean;
+  private readonly counter: FrameCounter;
   /** Payload bytes kept of the current frame: maxPayloadKeep, or 0 for a data frame with controlPayloadsOnly. */
   private keepLimit = 0;
-  private state: State = FIRST_TWO_BYTES;
-  /** The frame being read: header fields so far (complete once `state` is PAYLOAD). */
-  private header: FrameHeader | null = null;
-  /** Header bytes read for the current frame. */
-  private headerRead = 0;
+  /** The current frame's header has been read; its fields are below (one frame at a time, so no object). */
+  private inPayload = false;
+  private streamOffset = 0;
+  private fin = false;
+  private rsv = 0;
+  private opcode = 0;
+  private maskKey: number | null = null;
+  private payloadLength = 0;
+  private headerLength = 0;
+  private lengthEncoding: 7 | 16 | 64 = 7;
+  private lengthTopBitSet = false;
+  private lengthNotMinimal = false;
   private payloadReceived = 0;
   /** The kept payload so far: `keptLength` bytes of `kept`, which grows as bytes arrive. */
   private kept: Buffer = EMPTY;
@@ -56,22 +65,37 @@ export class FrameParser {
   ) {
     this.maxPayloadKeep = options.maxPayloadKeep ?? DEFAULT_MAX_PAYLOAD_KEEP;
     this.controlPayloadsOnly = options.controlPayloadsOnly ?? false;
+    this.counter = options.counter ?? { next: 0 };
   }
 
   /** Bytes of an unfinished frame held or already read into it (non-zero when a stream ends mid-frame). */
   get pendingBytes(): number {
-    return this.headerRead + this.payloadReceived + this.queue.length;
+    return (this.inPayload ? this.headerLength + this.payloadReceived : 0) + this.queue.length;
   }
 
   /** The header of the unfinished frame once all of it has arrived (for reporting a stream that ends mid-frame). */
   get pendingHeader(): FrameHeader | null {
-    return this.state === PAYLOAD ? this.header : null;
+    if (!this.inPayload) return null;
+    return {
+      direction: this.direction,
+      streamOffset: this.streamOffset,
+      fin: this.fin,
+      rsv: this.rsv,
+      opcode: this.opcode,
+      masked: this.maskKey !== null,
+      maskKey: this.maskKey,
+      payloadLength: this.payloadLength,
+      headerLength: this.headerLength,
+      lengthEncoding: this.lengthEncoding,
+      lengthTopBitSet: this.lengthTopBitSet,
+      lengthNotMinimal: this.lengthNotMinimal,
+    };
   }
 
   /** `data` holds in-order bytes of this direction; `offset` is the stream offset of data[0]. */
   push(data: Buffer, offset: number, ts: number, packet: number): void {
     this.queue.push(data, offset, ts, packet);
-    this.run();
+    while (this.inPayload ? this.readPayload() : this.readHeader());
     // Only part of a header can be left over (a payload is always read as far as it goes): copy those few
     // bytes, so that the caller's buffer is not held (ByteQueue.own).
     this.queue.own();
@@ -83,172 +107,119 @@ export class FrameParser {
     this.startFrame();
   }
 
-  private run(): void {
-    const queue = this.queue;
-    for (;;) {
-      switch (this.state) {
-        case FIRST_TWO_BYTES:
-          if (queue.length < 2) return;
-          this.readFirstTwoBytes();
-          break;
-        case LENGTH_16:
-          if (queue.length < 2) return;
-          this.readLength16();
-          break;
-        case LENGTH_64:
-          if (queue.length < 8) return;
-          this.readLength64();
-          break;
-        case MASK_KEY:
-          if (queue.length < 4) return;
-          this.readMaskKey();
-          break;
-        case PAYLOAD:
-          if (!this.readPayload()) return;
-          break;
-      }
-    }
-  }
-
   private startFrame(): void {
-    this.state = FIRST_TWO_BYTES;
-    this.queue.packets = [];
-    this.header = null;
-    this.headerRead = 0;
+    this.inPayload = false;
     this.payloadReceived = 0;
     this.kept = EMPTY;
     this.keptLength = 0;
   }
 
-  private readFirstTwoBytes(): void {
-    const streamOffset = this.queue.position;
-    const bytes = this.queue.read(2);
-    const b0 = bytes[0];
-    const b1 = bytes[1];
+  /** Reads the next header once all of it has arrived (RFC 6455 §5.2); false while it has not. */
+  private readHeader(): boolean {
+    const queue = this.queue;
+    if (queue.length < 2) return false;
+    const b1 = queue.byteAt(1);
     const length7 = b1 & 0x7f;
     const masked = (b1 & 0x80) !== 0;
-    this.headerRead = 2;
-    this.header = {
-      direction: this.direction,
-      streamOffset,
-      fin: (b0 & 0x80) !== 0,
-      rsv: (b0 >> 4) & 0x7,
-      opcode: b0 & 0x0f,
-      masked,
-      maskKey: null,
-      payloadLength: length7,
-      headerLength: 2 + (masked ? 4 : 0),
-      lengthEncoding: 7,
-      lengthTopBitSet: false,
-      lengthNotMinimal: false,
-    };
-    if (length7 === 126) this.state = LENGTH_16;
-    else if (length7 === 127) this.state = LENGTH_64;
-    else this.afterLength();
-  }
-
-  private readLength16(): void {
-    const header = this.header!;
-    const length = this.queue.read(2).readUInt16BE(0);
-    this.headerRead += 2;
-    header.payloadLength = length;
-    header.headerLength += 2;
-    header.lengthEncoding = 16;
-    header.lengthNotMinimal = length < 126;
-    this.afterLength();
-  }
-
-  private readLength64(): void {
-    const header = this.header!;
-    const bytes = this.queue.read(8);
-    const high = bytes.readUInt32BE(0);
-    // RFC 6455 §5.2: "the most significant bit MUST be 0". Kept as a flag; the length is still used
-    // (a float above 2^53) so the frame consumes bytes like any other and the caller judges it.
-    const length = high * TWO_POW_32 + bytes.readUInt32BE(4);
-    this.headerRead += 8;
-    header.payloadLength = length;
-    header.headerLength += 8;
-    header.lengthEncoding = 64;
-    header.lengthTopBitSet = high >= 0x80000000;
-    header.lengthNotMinimal = length < 0x10000;
-    this.afterLength();
-  }
-
-  private afterLength(): void {
-    const header = this.header!;
+    const headerLength = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0) + (masked ? 4 : 0);
+    if (queue.length < headerLength) return false;
+    const inPlace = queue.currentLength >= headerLength;
+    if (!inPlace) queue.peekInto(headerBytes, headerLength);
+    const bytes = inPlace ? queue.current : headerBytes;
+    const at = inPlace ? queue.currentStart : 0;
+    const b0 = bytes[at];
+    this.streamOffset = queue.position;
+    this.fin = (b0 & 0x80) !== 0;
+    this.rsv = (b0 >> 4) & 0x7;
+    this.opcode = b0 & 0x0f;
+    this.headerLength = headerLength;
+    this.lengthTopBitSet = false;
+    if (length7 === 126) {
+      const length = (bytes[at + 2] << 8) | bytes[at + 3];
+      this.payloadLength = length;
+      this.lengthEncoding = 16;
+      this.lengthNotMinimal = length < 126;
+    } else if (length7 === 127) {
+      const high = bytes.readUInt32BE(at + 2);
+      // RFC 6455 §5.2: "the most significant bit MUST be 0". Kept as a flag; the length is still used
+      // (a float above 2^53) so the frame consumes bytes like any other and the caller judges it.
+      const length = high * TWO_POW_32 + bytes.readUInt32BE(at + 6);
+      this.payloadLength = length;
+      this.lengthEncoding = 64;
+      this.lengthTopBitSet = high >= 0x80000000;
+      this.lengthNotMinimal = length < 0x10000;
+    } else {
+      this.payloadLength = length7;
+      this.lengthEncoding = 7;
+      this.lengthNotMinimal = false;
+    }
+    this.maskKey = masked ? bytes.readUInt32BE(at + headerLength - 4) : null;
+    queue.skip(headerLength);
     // RFC 6455 §5.5: control opcodes have the high bit set.
-    const keep = this.controlPayloadsOnly && (header.opcode & 0x8) === 0 ? 0 : this.maxPayloadKeep;
-    this.keepLimit = Math.min(keep, header.payloadLength);
-    this.state = header.masked ? MASK_KEY : PAYLOAD;
-  }
-
-  private readMaskKey(): void {
-    // A copy: the key outlives the pushed buffer it came from.
-    this.header!.maskKey = Buffer.from(this.queue.read(4));
-    this.headerRead += 4;
-    this.state = PAYLOAD;
+    const keep = this.controlPayloadsOnly && (this.opcode & 0x8) === 0 ? 0 : this.maxPayloadKeep;
+    this.keepLimit = Math.min(keep, this.payloadLength);
+    this.inPayload = true;
+    return true;
   }
 
   /** Reads what has arrived of the payload; true when the frame is complete (and emitted). */
   private readPayload(): boolean {
-    const header = this.header!;
     const queue = this.queue;
-    while (this.payloadReceived < header.payloadLength) {
+    while (this.payloadReceived < this.payloadLength) {
       if (queue.length === 0) return false;
-      const piece = queue.readSome(header.payloadLength - this.payloadReceived);
-      this.keep(piece, header.maskKey);
-      this.payloadReceived += piece.length;
+      // Bytes of the current pushed buffer, taken where they lie: no view is made of them.
+      const take = Math.min(this.payloadLength - this.payloadReceived, queue.currentLength);
+      if (this.keptLength < this.keepLimit) this.keep(queue.current, queue.currentStart, take);
+      queue.skip(take);
+      this.payloadReceived += take;
     }
-    this.emit(header);
+    this.emit();
     return true;
   }
 
   /**
-   * Copies the part of `piece` still under the keep limit into the frame's own buffer. Copying (rather than
-   * keeping views) means a kept payload never pins the caller's larger packet buffers, and gives a private
-   * buffer to unmask. One buffer per frame, not one per piece joined at the end: a frame spread over many
-   * packets is copied once. It starts at most FIRST_KEEP_BYTES large and doubles only as bytes arrive, so a
-   * declared length never sizes it.
+   * Copies what is still under the keep limit of the `length` payload bytes at source[start] into the frame's
+   * own buffer. Copying (rather than keeping views) means a kept payload never pins the caller's larger packet
+   * buffers, and gives a private buffer to unmask. One buffer per frame, not one per piece joined at the end:
+   * a frame spread over many packets is copied once. It starts at most FIRST_KEEP_BYTES large and doubles only
+   * as bytes arrive, so a declared length never sizes it.
    */
-  private keep(piece: Buffer, maskKey: Buffer | null): void {
+  private keep(source: Buffer, start: number, length: number): void {
     const wanted = this.keepLimit;
-    const room = wanted - this.keptLength;
-    if (room <= 0) return;
-    const length = Math.min(room, piece.length);
-    const needed = this.keptLength + length;
+    const count = Math.min(wanted - this.keptLength, length);
+    const needed = this.keptLength + count;
     if (needed > this.kept.length) {
       const grown = Buffer.allocUnsafe(Math.min(wanted, Math.max(needed, FIRST_KEEP_BYTES, this.kept.length * 2)));
       this.kept.copy(grown, 0, 0, this.keptLength);
       this.kept = grown;
     }
-    piece.copy(this.kept, this.keptLength, 0, length);
-    if (maskKey !== null) unmaskInPlace(this.kept, maskKey, this.payloadReceived, this.keptLength, needed);
+    source.copy(this.kept, this.keptLength, start, start + count);
+    if (this.maskKey !== null) unmaskInPlace(this.kept, this.maskKey, this.payloadReceived, this.keptLength, needed);
     this.keptLength = needed;
   }
 
-  private emit(header: FrameHeader): void {
+  private emit(): void {
     const queue = this.queue;
     const kept = this.kept;
-    const payload = this.keptLength === kept.length ? kept : kept.subarray(0, this.keptLength);
-    // Field by field: spreading `header` here measured ten times slower per frame (a hot path).
     const frame: Frame = {
-      direction: header.direction,
+      index: this.counter.next++,
+      direction: this.direction,
       ts: queue.lastTs,
       packet: queue.lastPacket,
-      packets: queue.packets,
-      streamOffset: header.streamOffset,
-      fin: header.fin,
-      rsv: header.rsv,
-      opcode: header.opcode,
-      masked: header.masked,
-      maskKey: header.maskKey,
-      payloadLength: header.payloadLength,
-      headerLength: header.headerLength,
-      lengthEncoding: header.lengthEncoding,
-      payload,
-      payloadTruncated: this.keptLength < header.payloadLength,
-      lengthTopBitSet: header.lengthTopBitSet,
-      lengthNotMinimal: header.lengthNotMinimal,
+      packets: queue.takePackets(),
+      streamOffset: this.streamOffset,
+      fin: this.fin,
+      rsv: this.rsv,
+      opcode: this.opcode,
+      masked: this.maskKey !== null,
+      maskKey: this.maskKey,
+      payloadLength: this.payloadLength,
+      headerLength: this.headerLength,
+      lengthEncoding: this.lengthEncoding,
+      payload: this.keptLength === kept.length ? kept : kept.subarray(0, this.keptLength),
+      payloadTruncated: this.keptLength < this.payloadLength,
+      lengthTopBitSet: this.lengthTopBitSet,
+      lengthNotMinimal: this.lengthNotMinimal,
     };
     this.startFrame();
     this.onFrame(frame);

@@ -36,7 +36,7 @@ interface OpenMessage {
   compressed: boolean;
   decoding: Decoding;
   body: Body;
-  /** Text messages only. */
+  /** Text messages only, once body bytes arrive (an empty body has nothing to check). */
   utf8: Utf8Validator | null;
   /** The frame whose bytes made the UTF-8 check fail (for the report). */
   utf8FailedAt: Frame | null;
@@ -124,7 +124,7 @@ export class MessageAssembler {
       compressed,
       decoding: compressed && this.inflater ? 'inflating' : 'raw',
       body: new Body(this.maxMessageBytes),
-      utf8: opcode === Opcode.TEXT ? new Utf8Validator() : null,
+      utf8: null,
       utf8FailedAt: null,
       payloadCut: false,
     };
@@ -185,7 +185,9 @@ export class MessageAssembler {
   /** Adds body bytes that came with `frame`, checking text incrementally. */
   private collect(open: OpenMessage, frame: Frame, bytes: Buffer): void {
     const kept = open.body.append(bytes);
-    if (open.utf8 && open.utf8FailedAt === null && !open.utf8.push(kept)) open.utf8FailedAt = frame;
+    if (open.opcode !== Opcode.TEXT || kept.length === 0 || open.utf8FailedAt !== null) return;
+    open.utf8 ??= new Utf8Validator();
+    if (!open.utf8.push(kept)) open.utf8FailedAt = frame;
   }
 
   /** `complete`: the FIN frame arrived (else the message is cut short). */

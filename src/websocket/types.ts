@@ -14,6 +14,8 @@ export type OpcodeName = 'continuation' | 'text' | 'binary' | 'close' | 'ping' |
 
 /** One WebSocket frame as decoded from one direction's byte stream. */
 export interface Frame {
+  /** The frame's number from its parser's counter (FrameParserOptions.counter): 0, 1, 2... in the order frames complete. */
+  index: number;
   direction: Direction;
   /** Timestamp and number of the packet that completed the frame. */
   ts: number;
@@ -27,8 +29,8 @@ export interface Frame {
   rsv: number;
   opcode: number;
   masked: boolean;
-  /** The 4-byte masking key, or null when the frame is not masked. */
-  maskKey: Buffer | null;
+  /** The 4-byte masking key as a big-endian unsigned 32-bit number (0x37fa213d for 37 fa 21 3d), or null when the frame is not masked. */
+  maskKey: number | null;
   /** Payload length as the header declares it. */
   payloadLength: number;
   /** 2, 4, 6, 8, 10 or 14 bytes. */
@@ -92,4 +94,9 @@ export interface Message {
   data: Buffer;
   /** True when `data` is not the whole body (keep limit, or frames whose payload was cut). */
   truncated: boolean;
+}
+
+/** The number the next frame gets (Frame.index); parsers given the same counter number their frames together. */
+export interface FrameCounter {
+  next: number;
 }

@@ -8,32 +8,38 @@
 const keyWord = new Uint32Array(1);
 const keyBytes = new Uint8Array(keyWord.buffer);
 
+/** Byte `position` (0-3) of a key held as a big-endian 32-bit number. */
+function keyByte(maskKey: number, position: number): number {
+  return (maskKey >>> (24 - 8 * position)) & 0xff;
+}
+
 /**
  * Unmasks `data[start..end)` in place (all of it by default); `maskIndex` is the key position of data[start].
- * `data` must be the caller's own copy (never bytes another stage still reads).
+ * `maskKey` is the key's 4 bytes as a big-endian number (Frame.maskKey). `data` must be the caller's own copy
+ * (never bytes another stage still reads).
  */
-export function unmaskInPlace(data: Buffer, maskKey: Buffer, maskIndex: number, start = 0, end = data.length): void {
+export function unmaskInPlace(data: Buffer, maskKey: number, maskIndex: number, start = 0, end = data.length): void {
   let key = maskIndex & 3;
   let i = start;
   // Bytes before the first 4-byte aligned address: a Uint32Array view needs an aligned start.
   while (i < end && ((data.byteOffset + i) & 3) !== 0) {
-    data[i] ^= maskKey[key];
+    data[i] ^= keyByte(maskKey, key);
     key = (key + 1) & 3;
     i++;
   }
   const words = (end - i) >>> 2;
   if (words > 0) {
-    keyBytes[0] = maskKey[key];
-    keyBytes[1] = maskKey[(key + 1) & 3];
-    keyBytes[2] = maskKey[(key + 2) & 3];
-    keyBytes[3] = maskKey[(key + 3) & 3];
+    keyBytes[0] = keyByte(maskKey, key);
+    keyBytes[1] = keyByte(maskKey, (key + 1) & 3);
+    keyBytes[2] = keyByte(maskKey, (key + 2) & 3);
+    keyBytes[3] = keyByte(maskKey, (key + 3) & 3);
     const word = keyWord[0];
     const view = new Uint32Array(data.buffer, data.byteOffset + i, words);
     for (let w = 0; w < words; w++) view[w] ^= word;
     i += words * 4; // a multiple of 4: the key position is unchanged
   }
   while (i < end) {
-    data[i] ^= maskKey[key];
+    data[i] ^= keyByte(maskKey, key);
     key = (key + 1) & 3;
     i++;
   }

@@ -10,12 +10,13 @@ import {
 } from '../../src/analysis/violations.js';
 import { PERMESSAGE_DEFLATE_DEFAULTS, type DeflateParams, type Frame } from '../../src/websocket/index.js';
 
-const MASK = Buffer.from('37fa213d', 'hex');
+const MASK = 0x37fa213d;
 
 /** A well-formed frame (client frames masked), changed by `fields`. */
 function frame(fields: Partial<Frame> & Pick<Frame, 'direction' | 'opcode'>): Frame {
   const payload = fields.payload ?? Buffer.alloc(0);
   return {
+    index: 0,
     ts: 100,
     packet: 7,
     packets: [7],
