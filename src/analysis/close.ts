@@ -6,19 +6,44 @@ import type { CloseModel, TimelineEvent } from './model.js';
 
 const other = (direction: Direction): Direction => (direction === 'client' ? 'server' : 'client');
 
-/** The event that ended TCP: the first RST if there is one (it ends the connection at once), else the first FIN. */
-function tcpEndEvent(events: TimelineEvent[]): TimelineEvent | null {
-  return events.find((e) => e.type === 'tcp-rst') ?? events.find((e) => e.type === 'tcp-fin') ?? null;
+/** The close frames and the TCP teardown in an ordered timeline, found in one pass. */
+interface Ending {
+  /** The first close frame, and each side's first. */
+  first: TimelineEvent | null;
+  fromClient: TimelineEvent | null;
+  fromServer: TimelineEvent | null;
+  last: TimelineEvent | null;
+  /** The event that ended TCP: the first RST if there is one (it ends the connection at once), else the first FIN. */
+  end: TimelineEvent | null;
+}
+
+function ending(events: TimelineEvent[]): Ending {
+  let first: TimelineEvent | null = null;
+  let fromClient: TimelineEvent | null = null;
+  let fromServer: TimelineEvent | null = null;
+  let last: TimelineEvent | null = null;
+  let rst: TimelineEvent | null = null;
+  let fin: TimelineEvent | null = null;
+  for (const event of events) {
+    if (event.type === 'ws-close') {
+      first ??= event;
+      last = event;
+      if (event.direction === 'client') fromClient ??= event;
+      else if (event.direction === 'server') fromServer ??= event;
+    } else if (event.type === 'tcp-rst') {
+      rst ??= event;
+    } else if (event.type === 'tcp-fin') {
+      fin ??= event;
+    }
+  }
+  return { first, fromClient, fromServer, last, end: rst ?? fin };
 }
 
 /** The close block from the ordered timeline. */
 export function closeModel(events: TimelineEvent[]): CloseModel {
-  const closes = events.filter((e) => e.type === 'ws-close');
-  const first = closes[0] ?? null;
-  const fromClient = closes.find((e) => e.direction === 'client') ?? null;
-  const fromServer = closes.find((e) => e.direction === 'server') ?? null;
-  const reply = first && first.direction ? closes.find((e) => e.direction === other(first.direction as Direction)) ?? null : null;
-  const end = tcpEndEvent(events);
+  const { first, fromClient, fromServer, end } = ending(events);
+  // The first close frame of the other side answers the first one.
+  const reply = first === null ? null : first.direction === 'client' ? fromServer : fromClient;
   const tcpEnd = end === null ? 'open' : end.type === 'tcp-rst' ? 'rst' : 'fin';
   return {
     initiator: first?.direction ?? null,
@@ -50,12 +75,11 @@ function codeText(code: number | null | undefined): string {
 export function closeFindings(close: CloseModel, events: TimelineEvent[]): Finding[] {
   if (!sessionOpened(events)) return [];
   const findings: Finding[] = [];
-  const closes = events.filter((e) => e.type === 'ws-close');
-  const end = tcpEndEvent(events);
+  const { first, last, end } = ending(events);
   if (end && close.tcpEnd === 'rst') {
     findings.push(finding('tcp-reset', `The ${end.direction} reset the TCP connection (RST).`, at(end)));
   }
-  if (end && closes.length === 0) {
+  if (end && first === null) {
     const how = close.tcpEnd === 'rst' ? 'reset (RST)' : 'closed (FIN)';
     findings.push(
       finding(
@@ -65,7 +89,6 @@ export function closeFindings(close: CloseModel, events: TimelineEvent[]): Findi
       ),
     );
   }
-  const first = closes[0];
   if (first && close.closeToReplyMs === null) {
     const peer = other(first.direction as Direction);
     const ended = close.tcpEnd === 'open' ? 'before the capture ended' : `before the TCP connection ended (${close.tcpEnd.toUpperCase()})`;
@@ -73,8 +96,7 @@ export function closeFindings(close: CloseModel, events: TimelineEvent[]): Findi
       finding('close-not-answered', `The ${first.direction} sent Close (${codeText(first.code)}); the ${peer} sent no Close ${ended}.`, at(first)),
     );
   }
-  if (first && close.tcpEnd === 'open') {
-    const last = closes[closes.length - 1];
+  if (first && last && close.tcpEnd === 'open') {
     findings.push(
       finding(
         'close-without-tcp-teardown',

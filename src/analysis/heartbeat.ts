@@ -32,29 +32,30 @@ export const roundS = (seconds: number): number => Math.round(seconds * 1e6) / 1
  * Waiting pings are indexed by their data, so a flood of pings costs linear time, not quadratic.
  */
 export function matchPongs(controls: ControlFrame[]): PongMatch {
-  // Per direction: data (as latin1, one character per byte) -> the waiting pings carrying it, oldest first.
-  const waiting: Record<Direction, Map<string, WaitingPing[]>> = { client: new Map(), server: new Map() };
   const rttMs = new Map<TimelineEvent, number>();
   const unsolicited: TimelineEvent[] = [];
-  controls.forEach((control, order) => {
-    const { event } = control;
-    if (event.direction === null) return;
-    const data = control.payload.toString('latin1');
+  if (controls.length === 0) return { rttMs, unanswered: [], unsolicited };
+  // Per direction: data (as latin1, one character per byte) -> the waiting pings carrying it, oldest first.
+  const waiting: Record<Direction, Map<string, WaitingPing[]>> = { client: new Map(), server: new Map() };
+  for (let order = 0; order < controls.length; order++) {
+    const { event, payload } = controls[order];
+    if (event.direction === null) continue;
+    const data = payload.toString('latin1');
     if (event.type === 'ping') {
       const same = waiting[event.direction].get(data);
       if (same) same.push({ event, order });
       else waiting[event.direction].set(data, [{ event, order }]);
-      return;
+      continue;
     }
     const pings = waiting[event.direction === 'client' ? 'server' : 'client'];
     const answered = pings.get(data);
     if (answered === undefined) {
       unsolicited.push(event);
-      return;
+      continue;
     }
     rttMs.set(event, toMs(event.ts - answered[answered.length - 1].event.ts));
     pings.delete(data);
-  });
+  }
   // In time order; at equal times the client's first, each side's in the order they came.
   const left = (direction: Direction, rank: number) =>
     [...waiting[direction].values()].flat().map((ping) => ({ ...ping, rank }));
@@ -107,7 +108,7 @@ export class QuietTracker {
   }
 }
 
-function median(sorted: number[]): number {
+function median(sorted: ArrayLike<number>): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
@@ -123,18 +124,25 @@ export function intervalStats(events: TimelineEvent[]): { median: number; max: n
     last[event.direction] = event.ts;
   }
   if (intervals.length === 0) return null;
-  intervals.sort((a, b) => a - b);
-  return { median: roundS(median(intervals)), max: roundS(intervals[intervals.length - 1]) };
+  // A typed array sorts by value with no comparator to call.
+  const sorted = Float64Array.from(intervals).sort();
+  return { median: roundS(median(sorted)), max: roundS(sorted[sorted.length - 1]) };
 }
 
 /** The heartbeat block from the ordered timeline, its Ping/Pong matching and the longest quiet time. */
 export function heartbeatModel(events: TimelineEvent[], match: PongMatch, longestIdleS: number): HeartbeatModel {
-  const pings = events.filter((e) => e.type === 'ping');
-  const keepalives = events.filter((e) => e.type === 'keepalive');
-  const rtts = [...match.rttMs.values()].sort((a, b) => a - b);
+  const pings: TimelineEvent[] = [];
+  const keepalives: TimelineEvent[] = [];
+  let pongs = 0;
+  for (const event of events) {
+    if (event.type === 'ping') pings.push(event);
+    else if (event.type === 'pong') pongs++;
+    else if (event.type === 'keepalive') keepalives.push(event);
+  }
+  const rtts = Float64Array.from(match.rttMs.values()).sort();
   return {
     pings: pings.length,
-    pongs: events.filter((e) => e.type === 'pong').length,
+    pongs,
     unanswered: match.unanswered.length,
     rttMs: rtts.length === 0 ? null : { min: rtts[0], median: roundMs(median(rtts)), max: rtts[rtts.length - 1] },
     pingIntervalS: intervalStats(pings),

@@ -44,7 +44,8 @@ const RANK: Record<TimelineEventType, number> = {
 
 /** By time, then packet (derived events, which have none, after the packets of their instant), then RANK. */
 export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
-  if (a.ts !== b.ts) return a.ts - b.ts;
+  // Signs, not differences: an integer result is never boxed, where a difference of times would be.
+  if (a.ts !== b.ts) return a.ts < b.ts ? -1 : 1;
   if (a.packet !== b.packet) {
     if (a.packet === null) return 1;
     if (b.packet === null) return -1;
@@ -53,13 +54,15 @@ export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
   return RANK[a.type] - RANK[b.type];
 }
 
-/** A stable sort: events that compare equal keep the order they were recorded in. */
+/**
+ * Sorts `events` in place and returns them. Array.prototype.sort is stable (ES2019), so events that compare
+ * equal keep the order they were recorded in.
+ */
 export function orderEvents(events: TimelineEvent[]): TimelineEvent[] {
-  return events
-    .map((event, i) => ({ event, i }))
-    .sort((a, b) => compareEvents(a.event, b.event) || a.i - b.i)
-    .map(({ event }) => event);
+  return events.sort(compareEvents);
 }
+
+const compareControls = (a: ControlFrame, b: ControlFrame): number => compareEvents(a.event, b.event);
 
 export interface TimelineResult {
   events: TimelineEvent[];
@@ -67,8 +70,6 @@ export interface TimelineResult {
   heartbeat: HeartbeatModel;
   findings: Finding[];
 }
-
-const other = (direction: Direction): Direction => (direction === 'client' ? 'server' : 'client');
 
 function frameEventType(opcode: number): TimelineEventType {
   switch (opcode) {
@@ -93,12 +94,24 @@ export class TimelineRecorder {
   private readonly controls: ControlFrame[] = [];
   private readonly quiet: QuietTracker;
   /**
-   * The latest payload-carrying packet, not yet counted as activity: the TCP stage labels a keep-alive
-   * (whose one garbage byte is no payload that counts) only after handing on the segment itself.
+   * The latest payload-carrying packet (its number and time; -1 for none), not yet counted as activity: the
+   * TCP stage labels a keep-alive (whose one garbage byte is no payload that counts) only after handing on
+   * the segment itself.
    */
-  private pendingActivity: { ts: number; packet: number } | null = null;
+  private pendingPacket = -1;
+  private pendingTs = 0;
   /** Keep-alives each side sent since the other side's last packet. */
-  private readonly waitingKeepalives: Record<Direction, UnansweredKeepalives | null> = { client: null, server: null };
+  private clientKeepalives: UnansweredKeepalives | null = null;
+  private serverKeepalives: UnansweredKeepalives | null = null;
+  /**
+   * Whether every event so far was recorded after the one before it in timeline order (then finishing needs
+   * no sort), and that last event's time, packet and rank. Kept from the values at hand as each event is
+   * recorded: the events come in many shapes, and reading their fields back would be slow.
+   */
+  private inOrder = true;
+  private lastTs = 0;
+  private lastPacket = 0;
+  private lastRank = 0;
 
   constructor(start: number, idleThresholdS: number = DEFAULT_IDLE_THRESHOLD_S) {
     this.quiet = new QuietTracker(start, idleThresholdS);
@@ -106,35 +119,41 @@ export class TimelineRecorder {
 
   segment(segment: Segment, direction: Direction): void {
     this.commitActivity();
-    if (segment.payloadLength > 0) this.pendingActivity = { ts: segment.ts, packet: segment.packet };
-    this.waitingKeepalives[other(direction)] = null;
+    if (segment.payloadLength > 0) {
+      this.pendingPacket = segment.packet;
+      this.pendingTs = segment.ts;
+    }
+    // A packet from one side answers the other side's keep-alives.
+    if (direction === 'client') this.serverKeepalives = null;
+    else this.clientKeepalives = null;
   }
 
   tcpEvent(event: TcpEvent): void {
     const timeline: TimelineEvent = { ts: event.ts, type: event.type, direction: event.direction, packet: event.packet };
     if (event.bytesMissing !== undefined) timeline.bytesMissing = event.bytesMissing;
-    this.events.push(timeline);
+    this.record(timeline, event.ts, event.packet, RANK[event.type]);
     if (event.type !== 'keepalive') return;
-    if (this.pendingActivity?.packet === event.packet) this.pendingActivity = null;
-    const waiting = this.waitingKeepalives[event.direction];
+    if (this.pendingPacket === event.packet) this.pendingPacket = -1;
+    const waiting = event.direction === 'client' ? this.clientKeepalives : this.serverKeepalives;
     if (waiting) waiting.count++;
-    else this.waitingKeepalives[event.direction] = { direction: event.direction, count: 1, first: timeline };
+    else if (event.direction === 'client') this.clientKeepalives = { direction: 'client', count: 1, first: timeline };
+    else this.serverKeepalives = { direction: 'server', count: 1, first: timeline };
   }
 
   request(request: HttpRequestHead): void {
     const { ts, packet, method, target } = request;
-    this.events.push({ ts, type: 'http-request', direction: 'client', packet, method, target });
+    this.record({ ts, type: 'http-request', direction: 'client', packet, method, target }, ts, packet, RANK['http-request']);
   }
 
   response(response: HttpResponseHead): void {
     const { ts, packet, status } = response;
-    this.events.push({ ts, type: 'http-response', direction: 'server', packet, status });
+    this.record({ ts, type: 'http-response', direction: 'server', packet, status }, ts, packet, RANK['http-response']);
   }
 
   /** The 101 that switched the connection to WebSocket (RFC 6455 §4.1). */
   open(response: HttpResponseHead): void {
     const { ts, packet, status } = response;
-    this.events.push({ ts, type: 'ws-open', direction: 'server', packet, status });
+    this.record({ ts, type: 'ws-open', direction: 'server', packet, status }, ts, packet, RANK['ws-open']);
   }
 
   /** `payload`: the frame's whole payload (to match Pongs with Pings), which `frame` may hold only part of. */
@@ -147,13 +166,14 @@ export class TimelineRecorder {
     } else {
       event.length = frame.payloadLength;
     }
-    this.events.push(event);
+    this.record(event, frame.ts, frame.packet, RANK[type]);
     if (type === 'ping' || type === 'pong') this.controls.push({ event, payload: Buffer.from(payload) });
   }
 
   /** `packet`: the packet that completed the message. */
   message(message: MessageModel, packet: number): void {
-    this.events.push({ ts: message.ts, type: 'ws-message', direction: message.direction, packet, message: message.index, length: message.length });
+    const event: TimelineEvent = { ts: message.ts, type: 'ws-message', direction: message.direction, packet, message: message.index, length: message.length };
+    this.record(event, message.ts, packet, RANK['ws-message']);
   }
 
   /** The connection's last packet was at `end`: builds the timeline and what it says. */
@@ -161,13 +181,16 @@ export class TimelineRecorder {
     this.commitActivity();
     const longestIdleS = this.quiet.finish(end);
     for (const period of this.quiet.periods) {
+      // A quiet period is placed where it began, before the events recorded since.
       this.events.push({ ts: period.ts, type: 'idle', direction: null, packet: null, idleS: period.idleS });
+      this.inOrder = false;
     }
-    const events = orderEvents(this.events);
-    const match = matchPongs([...this.controls].sort((a, b) => compareEvents(a.event, b.event)));
+    // Sorted when recorded out of order; the controls are a subsequence of the events, in order with them.
+    const events = this.inOrder ? this.events : orderEvents(this.events);
+    const match = matchPongs(this.inOrder ? this.controls : this.controls.sort(compareControls));
     for (const [pong, rttMs] of match.rttMs) pong.rttMs = rttMs;
     const close = closeModel(events);
-    const unansweredKeepalives = [this.waitingKeepalives.client, this.waitingKeepalives.server].filter(
+    const unansweredKeepalives = [this.clientKeepalives, this.serverKeepalives].filter(
       (waiting): waiting is UnansweredKeepalives => waiting !== null,
     );
     return {
@@ -178,9 +201,21 @@ export class TimelineRecorder {
     };
   }
 
+  /** Adds an event whose time, packet and RANK are given (compareEvents, on values rather than fields). */
+  private record(event: TimelineEvent, ts: number, packet: number, rank: number): void {
+    this.events.push(event);
+    if (!this.inOrder) return;
+    if (ts < this.lastTs || (ts === this.lastTs && (packet < this.lastPacket || (packet === this.lastPacket && rank < this.lastRank)))) {
+      this.inOrder = false;
+    }
+    this.lastTs = ts;
+    this.lastPacket = packet;
+    this.lastRank = rank;
+  }
+
   private commitActivity(): void {
-    if (this.pendingActivity === null) return;
-    this.quiet.activity(this.pendingActivity.ts);
-    this.pendingActivity = null;
+    if (this.pendingPacket === -1) return;
+    this.quiet.activity(this.pendingTs);
+    this.pendingPacket = -1;
   }
 }
