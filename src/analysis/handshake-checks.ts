@@ -1,4 +1,4 @@
-import { headerTokens, headerValues } from '../http/index.js';
+import { firstHeaderValue, headerTokens, headerValues } from '../http/index.js';
 import type { HeaderField, HttpRequestHead, HttpResponseHead } from '../http/types.js';
 import { negotiateDeflate, parseExtensionHeader } from '../websocket/index.js';
 import { finding, type Finding } from '../findings/index.js';
@@ -14,10 +14,14 @@ function belowHttp11(version: string): boolean {
 
 /** Comma-separated elements of every `name` field, trimmed, case kept (subprotocol names are compared exactly). */
 function listElements(headers: HeaderField[], name: string): string[] {
-  return headerValues(headers, name)
-    .flatMap((value) => value.split(','))
-    .map((element) => element.trim())
-    .filter((element) => element !== '');
+  const elements: string[] = [];
+  for (const value of headerValues(headers, name)) {
+    for (const element of value.split(',')) {
+      const trimmed = element.trim();
+      if (trimmed !== '') elements.push(trimmed);
+    }
+  }
+  return elements;
 }
 
 /** What the client's opening handshake gets wrong (RFC 6455 §4.1, the client's requirements 1-9). */
@@ -93,10 +97,10 @@ function refusalHint(response: HttpResponseHead): string {
   const versions = listElements(response.headers, 'sec-websocket-version');
   // RFC 6455 §4.4: a server that does not speak the requested version lists the ones it does.
   if (versions.length > 0) return `; it supports Sec-WebSocket-Version ${versions.join(', ')}`;
-  const location = headerValues(response.headers, 'location')[0]?.trim();
+  const location = firstHeaderValue(response.headers, 'location')?.trim();
   // RFC 6455 §4.1: a client may follow a 3xx redirect (RFC 9110 §15.4).
   if (response.status >= 300 && response.status < 400 && location) return `; it redirects to ${location}`;
-  const challenge = headerValues(response.headers, 'www-authenticate')[0]?.trim();
+  const challenge = firstHeaderValue(response.headers, 'www-authenticate')?.trim();
   if (response.status === 401 && challenge) return `; it asks for authentication: ${challenge}`;
   return '';
 }

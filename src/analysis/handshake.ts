@@ -1,4 +1,4 @@
-import { computeAccept, headerTokens, headerValues } from '../http/index.js';
+import { computeAccept, firstHeaderValue, headerTokens, headerValues } from '../http/index.js';
 import type { HttpRequestHead, HttpResponseHead } from '../http/types.js';
 import type { Endpoint } from '../packet/types.js';
 import { finding, type Finding } from '../findings/index.js';
@@ -11,7 +11,7 @@ export function isUpgradeRequest(request: HttpRequestHead): boolean {
 }
 
 function firstValue(headers: HttpRequestHead['headers'], name: string): string | null {
-  return headerValues(headers, name)[0]?.trim() ?? null;
+  return firstHeaderValue(headers, name)?.trim() ?? null;
 }
 
 /** The URL a user would have typed: ws://host/target (the capture cannot tell wss from ws once decrypted). */

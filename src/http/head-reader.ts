@@ -22,13 +22,13 @@ const MORE: HeadRead = { status: 'more' };
 export class HeadReader {
   private pieces: StreamChunk[] = [];
   private pieceBytes = 0;
-  private startLine: StartLineScanner;
+  private readonly startLine: StartLineScanner;
   /** Bytes of the current field line seen so far, and its last byte, for finding the empty line. */
   private lineLength = 0;
   private lastByte = 0;
 
   constructor(
-    private readonly kind: StartLineKind,
+    kind: StartLineKind,
     /** Longest head accepted, start line through the empty line. */
     readonly maxBytes: number,
   ) {
@@ -81,7 +81,7 @@ export class HeadReader {
     const pieces = this.pieces;
     this.pieces = [];
     this.pieceBytes = 0;
-    this.startLine = new StartLineScanner(this.kind);
+    this.startLine.reset();
     this.lineLength = 0;
     this.lastByte = 0;
     return pieces;

@@ -5,10 +5,32 @@ import type { HeaderField } from './types.js';
 export function headerValues(headers: HeaderField[], name: string): string[] {
   const wanted = name.toLowerCase();
   const values: string[] = [];
-  for (const [fieldName, value] of headers) {
-    if (fieldName.toLowerCase() === wanted) values.push(value);
+  for (const field of headers) {
+    if (sameName(field[0], wanted)) values.push(field[1]);
   }
   return values;
+}
+
+/** The value of the first field named `name`, or null when there is none. */
+export function firstHeaderValue(headers: HeaderField[], name: string): string | null {
+  const wanted = name.toLowerCase();
+  for (const field of headers) {
+    if (sameName(field[0], wanted)) return field[1];
+  }
+  return null;
+}
+
+/**
+ * `fieldName` equals the lower-case `wanted` but for case. Field names are tokens (RFC 9110 §5.6.2, checked by
+ * the head parser), so ASCII case folding is all there is; no lower-cased copy is made of every name tried.
+ */
+function sameName(fieldName: string, wanted: string): boolean {
+  if (fieldName.length !== wanted.length) return false;
+  for (let i = 0; i < wanted.length; i++) {
+    const c = fieldName.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== wanted.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /**

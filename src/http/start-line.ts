@@ -53,8 +53,20 @@ export class StartLineScanner {
   /** Bytes matched so far of the version or the status code. */
   private matched = 0;
 
-  constructor(kind: StartLineKind) {
+  constructor(private readonly kind: StartLineKind) {
     this.state = kind === 'request' ? METHOD : RESPONSE_VERSION;
+  }
+
+  /** Back to the start of a line, for the next message. */
+  reset(): void {
+    this.status = 'pending';
+    this.length = 0;
+    this.methodEnd = 0;
+    this.targetEnd = 0;
+    this.reasonStart = 0;
+    this.state = this.kind === 'request' ? METHOD : RESPONSE_VERSION;
+    this.index = 0;
+    this.matched = 0;
   }
 
   /** Scans data[from, to): the index just past the line's LF once accepted, else LINE_PENDING or LINE_REJECTED. */

@@ -26,6 +26,8 @@ interface StreamGap {
 type StreamItem = StreamChunk | StreamGap;
 
 const DEFAULT_MAX_HEAD_BYTES = 64 * 1024;
+/** No head pieces taken before a direction changes mode (read only: nothing is added to it). */
+const NOTHING_EARLIER: StreamChunk[] = [];
 const DEFAULT_MAX_EARLY_DATA_BYTES = 1024 * 1024;
 
 class Side {
@@ -293,7 +295,7 @@ export class HttpUpgradeTracker {
   }
 
   /** Reports why a direction stops being parsed as HTTP, then hands its bytes on raw. */
-  private abandon(side: Side, code: FindingCode, message: string, where: { ts: number; packet: number }, earlier: StreamChunk[] = []): void {
+  private abandon(side: Side, code: FindingCode, message: string, where: { ts: number; packet: number }, earlier: StreamChunk[] = NOTHING_EARLIER): void {
     this.sink.onProblem(code, message, { ts: where.ts, packet: where.packet });
     this.enter(side, 'opaque', earlier);
   }
@@ -302,8 +304,9 @@ export class HttpUpgradeTracker {
    * Switches a direction to `mode` and hands it what was waiting: `earlier` (parts of a head already taken
    * from the reader), then the head in progress or the held bytes, in stream order.
    */
-  private enter(side: Side, mode: Mode, earlier: StreamChunk[] = []): void {
-    const waiting: StreamItem[] = [...earlier, ...side.head.takePieces(), ...side.held];
+  private enter(side: Side, mode: Mode, earlier: StreamChunk[] = NOTHING_EARLIER): void {
+    const pieces = side.head.takePieces();
+    const held = side.held;
     side.mode = mode;
     side.body = null;
     side.request = null;
@@ -312,7 +315,9 @@ export class HttpUpgradeTracker {
     // Once the server's bytes cannot be read, the answer to a pending switch request will never be known.
     const unanswered = this.switchRequest !== null && this.switchAnswer === null;
     if (side === this.server && mode === 'opaque' && unanswered) this.answerSwitch('opaque');
-    for (const item of waiting) {
+    for (const chunk of earlier) this.feed(side, chunk);
+    for (const chunk of pieces) this.feed(side, chunk);
+    for (const item of held) {
       if ('data' in item) this.feed(side, item);
       else this.gapIn(side, item);
     }

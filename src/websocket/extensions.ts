@@ -30,8 +30,9 @@ export interface DeflateParams {
   problems: string[];
 }
 
-// RFC 7230 §3.2.6 tchar.
-const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+// RFC 7230 §3.2.6 tchar, by character code (latin1 header values: codes below 256).
+const TCHAR = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
 
 /** A cursor over one header value, tolerant of malformed input (it never throws and always advances). */
 class HeaderReader {
@@ -58,7 +59,7 @@ class HeaderReader {
 
   token(): string {
     const start = this.pos;
-    while (!this.done && TCHAR.test(this.text[this.pos])) this.pos++;
+    while (this.pos < this.text.length && TCHAR[this.text.charCodeAt(this.pos)] === 1) this.pos++;
     return this.text.slice(start, this.pos);
   }
 
