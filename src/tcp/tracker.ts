@@ -58,26 +58,7 @@ export class TcpTracker {
   /** One segment, in capture order. */
   push(segment: Segment): void {
     if (segment.ts >= this.forgetAt) this.forgetClosed(segment.ts);
-    const key = portPairKey(segment.src, segment.dst);
-    let bucket = this.connections.get(key);
-    if (bucket === undefined) {
-      bucket = [];
-      this.connections.set(key, bucket);
-    }
-    let at = 0;
-    while (at < bucket.length && !bucket[at].holds(segment)) at++;
-    let connection: Connection | undefined = bucket[at];
-    if (connection !== undefined && connection.startsNewConnection(segment)) {
-      connection.finish();
-      this.open.delete(connection);
-      connection = undefined;
-    }
-    if (connection === undefined) {
-      if (this.open.size >= this.maxOpenConnections) this.evictOldest();
-      connection = new Connection(this.nextId++, key, segment, this.onConnection, this.maxBufferBytes);
-      bucket[at] = connection;
-      this.open.add(connection);
-    }
+    const connection = this.connectionFor(segment);
     const wasEnded = connection.isEnded;
     connection.push(segment);
     if (!wasEnded && connection.isEnded) {
@@ -96,6 +77,32 @@ export class TcpTracker {
     this.closedHead = 0;
     this.forgetAt = Infinity;
     this.open.clear();
+  }
+
+  /** The connection `segment` belongs to: a new one for its first segment, or for a SYN that starts one anew. */
+  private connectionFor(segment: Segment): Connection {
+    const key = portPairKey(segment.src, segment.dst);
+    const bucket = this.connections.get(key);
+    let found: Connection | undefined;
+    for (let at = 0; bucket !== undefined && at < bucket.length && found === undefined; at++) {
+      if (bucket[at].holds(segment)) found = bucket[at];
+    }
+    if (found !== undefined && !found.startsNewConnection(segment)) return found;
+    if (found !== undefined) {
+      found.finish();
+      this.open.delete(found);
+    }
+    // Eviction may drop a connection of this very table entry, even the entry itself: it is looked up after.
+    if (this.open.size >= this.maxOpenConnections) this.evictOldest();
+    const connection = new Connection(this.nextId++, key, segment, this.onConnection, this.maxBufferBytes);
+    this.open.add(connection);
+    let entry = this.connections.get(key);
+    if (entry === undefined) this.connections.set(key, (entry = []));
+    // A connection started anew takes the place of the one it replaces.
+    const at = found === undefined ? -1 : entry.indexOf(found);
+    if (at >= 0) entry[at] = connection;
+    else entry.push(connection);
+    return connection;
   }
 
   /** Lets go of the oldest connection still open, so that a flood of connections cannot exhaust memory. */

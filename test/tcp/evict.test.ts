@@ -46,3 +46,12 @@ test('a connection evicted before its client is known still hears onEvicted', ()
   feed(tracker, [wire.seg('c', { seq: 1000, ack: 1 }), syn(40002)]);
   assert.deepEqual(lifecycle(calls), ['open 0', 'evicted 0', 'end 0', 'open 1']);
 });
+
+test('a connection that evicts the only other one on its port pair is still followed', () => {
+  const { tracker, calls } = recordingTracker({ maxOpenConnections: 1 });
+  // The same two ports from two hosts: one table entry, whose only connection is the one evicted.
+  const first = new Wire({ ip: '10.0.0.1', port: 40001 }, SERVER);
+  const second = new Wire({ ip: '10.0.0.2', port: 40001 }, SERVER);
+  feed(tracker, [first.seg('c', { seq: 1000, flags: SYN }), second.seg('c', { seq: 5000, flags: SYN }), second.seg('c', { seq: 5001, ack: 1, data: 'x' })]);
+  assert.deepEqual(lifecycle(calls), ['open 0', 'evicted 0', 'end 0', 'open 1']);
+});
