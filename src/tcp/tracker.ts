@@ -24,10 +24,6 @@ function portPairKey(src: Endpoint, dst: Endpoint): number {
   return (low & 0x3fff) * 0x10000 + high;
 }
 
-function forgetTime(connection: Connection): number {
-  return connection.lastSeen + CLOSED_LINGER_SECONDS - 1;
-}
-
 /** Follows every TCP connection of a capture: segments in, per-connection byte streams and events out. */
 export class TcpTracker {
   /** Connections by port pair; almost always one per pair. */
@@ -35,12 +31,6 @@ export class TcpTracker {
   /** Ended connections in the order they ended, to be dropped from the table after the linger time. */
   private closed: Connection[] = [];
   private closedHead = 0;
-  /**
-   * Capture time before which no ended connection is due to be forgotten, so that a segment costs one
-   * comparison: the oldest one's last packet plus the linger, a second early (`forgetClosed` decides
-   * with the exact comparison; late packets only move a connection's last packet later).
-   */
-  private forgetAt = Infinity;
   private nextId = 0;
   private readonly maxBufferBytes: number;
   private readonly maxOpenConnections: number;
@@ -57,14 +47,13 @@ export class TcpTracker {
 
   /** One segment, in capture order. */
   push(segment: Segment): void {
-    if (segment.ts >= this.forgetAt) this.forgetClosed(segment.ts);
+    this.forgetClosed(segment.ts);
     const connection = this.connectionFor(segment);
     const wasEnded = connection.isEnded;
     connection.push(segment);
     if (!wasEnded && connection.isEnded) {
       this.open.delete(connection);
       this.closed.push(connection);
-      if (this.forgetAt === Infinity) this.forgetAt = forgetTime(connection);
     }
   }
 
@@ -75,7 +64,6 @@ export class TcpTracker {
     this.connections.clear();
     this.closed = [];
     this.closedHead = 0;
-    this.forgetAt = Infinity;
     this.open.clear();
   }
 
@@ -134,6 +122,5 @@ export class TcpTracker {
       this.closed = this.closed.slice(this.closedHead);
       this.closedHead = 0;
     }
-    this.forgetAt = this.closedHead < this.closed.length ? forgetTime(this.closed[this.closedHead]) : Infinity;
   }
 }
