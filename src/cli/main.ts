@@ -23,6 +23,7 @@ import {
 } from '../report/index.js';
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
+import { processOutput, type Output } from './process-output.js';
 import { ProgressLine } from './progress.js';
 import { ReportSink } from './report-sink.js';
 import { formatSummaryRows, summaryRow } from './summary.js';
@@ -33,37 +34,10 @@ const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import
 };
 export const VERSION = packageJson.version;
 
-/** Where a command's text goes; tests pass their own. */
-export interface Output {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+export type { Output };
 
 /** Write errors that mean a file or the output cannot be used, not a bug: reported in one line, exit 3. */
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM', 'EROFS', 'ENOSPC', 'EFBIG', 'EDQUOT', 'EIO']);
-
-/** Set once stdout's reader has gone away (`wsdissect report x | head`): the rest of the output goes nowhere. */
-let stdoutClosed = false;
-
-/**
- * The process's stdout and stderr. Node reports a failed write to them as an 'error' event, which would end the
- * process with a stack trace: a reader that went away is a normal end, a full disk a one-line message.
- */
-const processOutput: Output = {
-  stdout: (text) => {
-    if (!stdoutClosed) process.stdout.write(text);
-  },
-  stderr: (text) => process.stderr.write(text),
-};
-
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') {
-    stdoutClosed = true;
-    return;
-  }
-  process.stderr.write(`wsdissect: cannot write the output: ${sanitizeForTerminal(error.message)}\n`);
-  process.exit(ExitCode.NOT_A_CAPTURE);
-});
 
 const BYTE_UNITS: Record<string, number> = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 };
 
@@ -185,7 +159,7 @@ function safeLines(text: string): string {
  * string may be, and it is never held whole.
  */
 function writeReport(report: SpooledDocument, file: string | undefined, out: Output): void {
-  const sink = new ReportSink(file, out.stdout);
+  const sink = new ReportSink(file, out);
   try {
     writeJson(
       report,
@@ -329,7 +303,7 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
       const retainBytes = opts.payload === 'full' ? null : opts.payload === 'preview' ? PREVIEW_BYTES : 0;
       const reportOptions = { payload: opts.payload, toolVersion: VERSION, allTcp: Boolean(opts.allTcp) };
       if (opts.ndjson) {
-        const sink = new ReportSink(opts.output, out.stdout);
+        const sink = new ReportSink(opts.output, out);
         try {
           const ndjson = new NdjsonReport((text) => sink.write(text), reportOptions, files);
           const onConnectionEnd = (connection: ConnectionModel) => ndjson.connection(connection);

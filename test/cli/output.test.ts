@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { wsdissect } from './run.js';
 
 const LARGE = 'fixtures/ws-large-message-1mib.pcapng';
@@ -49,4 +51,30 @@ test('report -o on a full disk or into a missing directory: one line, exit 3', {
     stdout: '',
     stderr: "wsdissect: ENOENT: no such file or directory, open '/no/such/dir/report.json'\n",
   });
+});
+
+test('a report through a pipe read slowly is written as the reader takes it, and arrives whole', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsdissect-pipe-'));
+  try {
+    for (const args of [['report', LARGE, '--payload', 'full'], ['report', '--ndjson', LARGE, '--payload', 'full']]) {
+      const file = join(dir, 'report');
+      assert.equal(spawnSync(process.execPath, ['bin/wsdissect.js', ...args, '-o', file]).status, 0);
+      const child = spawn(process.execPath, ['bin/wsdissect.js', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const pieces: Buffer[] = [];
+      let written = 0;
+      child.stdout.on('data', (piece: Buffer) => {
+        pieces.push(piece);
+        // A pause after each piece read: the writer finds the pipe full again and again, and waits.
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), 2);
+        written += piece.length;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', (exit) => resolve(exit)));
+      assert.equal(code, 0, args.join(' '));
+      assert.ok(written > 1 << 20, `${written} bytes`);
+      assert.ok(Buffer.concat(pieces).equals(readFileSync(file)), args.join(' '));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -8,7 +8,7 @@ import { wsdissect } from './run.js';
 
 test('report text on stdout is terminal-safe, DEL in otherwise ASCII text too', () => {
   let stdout = '';
-  const sink = new ReportSink(undefined, (text) => (stdout += text));
+  const sink = new ReportSink(undefined, { stdout: (text) => (stdout += text) });
   // An all-ASCII piece with DEL once went out raw: only pieces with non-ASCII text were escaped.
   sink.write('{"text": "ascii \x7f"');
   sink.write(', "bidi": "\u202e€"}');
@@ -20,7 +20,7 @@ test('bytes from the spool go out as they are, after the text before them; the f
   const dir = mkdtempSync(join(tmpdir(), 'wsdissect-sink-'));
   try {
     const file = join(dir, 'report.json');
-    const sink = new ReportSink(file, () => assert.fail('nothing goes to stdout'));
+    const sink = new ReportSink(file, { stdout: () => assert.fail('nothing goes to stdout') });
     assert.equal(existsSync(file), false);
     sink.write('[');
     sink.writeBytes(Buffer.from('"€ already safe"'));
@@ -28,14 +28,26 @@ test('bytes from the spool go out as they are, after the text before them; the f
     sink.close();
     assert.equal(readFileSync(file, 'utf8'), '["€ already safe", "\\u2028"]');
 
-    // On stdout, a character split between two pieces of bytes comes out whole.
+    // On stdout as text, a character split between two pieces of bytes comes out whole.
     let stdout = '';
-    const split = new ReportSink(undefined, (text) => (stdout += text));
+    const split = new ReportSink(undefined, { stdout: (text) => (stdout += text) });
     const euro = Buffer.from('"€"');
     split.writeBytes(euro.subarray(0, 2));
     split.writeBytes(euro.subarray(2));
     split.close();
     assert.equal(stdout, '"€"');
+
+    // An output that takes bytes gets them, text encoded and made safe, bytes as they are.
+    const pieces: Buffer[] = [];
+    const bytes = new ReportSink(undefined, { stdout: () => assert.fail('bytes, not text'), stdoutBytes: (piece) => pieces.push(Buffer.from(piece)) });
+    bytes.write('["\u2066", ');
+    bytes.writeBytes(euro.subarray(0, 2));
+    bytes.writeBytes(euro.subarray(2));
+    bytes.write(']');
+    bytes.close();
+    // The text before the bytes goes out first, then each piece of bytes as it came.
+    assert.deepEqual(pieces.map((piece) => piece.length), [Buffer.byteLength('["\\u2066", '), 2, 3, 1]);
+    assert.equal(Buffer.concat(pieces).toString(), '["\\u2066", "€"]');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
