@@ -34,8 +34,10 @@ interface SideState {
 }
 
 const other = (side: Side): Side => (side === 0 ? 1 : 0);
-// The packet stage hands the same Endpoint object for the same address and port while it stays in use.
-const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a === b || (a.port === b.port && a.ip === b.ip);
+// No shortcut through identity (the packet stage mostly hands the same Endpoint object for the same
+// address and port): the comparison of fields would then run too rarely for the optimizer to know their
+// types, and its first run deoptimized every function it was inlined into.
+const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.ip === b.ip;
 
 /** One TCP connection: both directions reassembled, TCP events, the sink's calls in capture order. */
 export class Connection {
