@@ -86,8 +86,9 @@ export class SequenceAnalysis {
 
     let ta = 0;
     forward: {
-      // Zero window probe: the next byte, alone, into a closed window.
-      if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
+      // Zero window probe: the next byte, alone, into a closed window. The rarest condition first: each
+      // comparison the optimizer meets before it ever ran costs a deoptimization.
+      if (rev.window === 0 && seglen === 1 && seq === fwd.nextseq) {
         ta |= Analysis.ZERO_WINDOW_PROBE;
         break forward;
       }
