@@ -22,6 +22,20 @@ function stdoutFailed(error: NodeJS.ErrnoException): void {
   process.exit(ExitCode.NOT_A_CAPTURE);
 }
 
+/**
+ * process.stdout, watched for failed writes. Made on first use: node creates the stream when it is first
+ * asked for, a few milliseconds that `report -o FILE` does not need to spend.
+ */
+let watchedStdout: NodeJS.WriteStream | null = null;
+
+function stdout(): NodeJS.WriteStream {
+  if (watchedStdout === null) {
+    watchedStdout = process.stdout;
+    watchedStdout.on('error', stdoutFailed);
+  }
+  return watchedStdout;
+}
+
 /** Whether a write to file descriptor 1 waits until it is done; null until asked. */
 let stdoutBlocks: boolean | null = null;
 
@@ -34,7 +48,7 @@ let stdoutBlocks: boolean | null = null;
 function stdoutWritesBlock(): boolean {
   if (stdoutBlocks === null) {
     // A file has no handle (node writes it with writeSync); a terminal's or a pipe's can be set blocking.
-    const handle = (process.stdout as unknown as { _handle?: { setBlocking?: (blocking: boolean) => number } })._handle;
+    const handle = (stdout() as unknown as { _handle?: { setBlocking?: (blocking: boolean) => number } })._handle;
     stdoutBlocks = handle === undefined || handle.setBlocking?.(true) === 0;
   }
   return stdoutBlocks;
@@ -46,12 +60,12 @@ function stdoutWritesBlock(): boolean {
  */
 export const processOutput: Output = {
   stdout: (text) => {
-    if (!stdoutClosed) process.stdout.write(text);
+    if (!stdoutClosed) stdout().write(text);
   },
   stdoutBytes: (bytes) => {
     if (stdoutClosed) return;
     if (!stdoutWritesBlock()) {
-      process.stdout.write(Buffer.from(bytes));
+      stdout().write(Buffer.from(bytes));
       return;
     }
     try {
@@ -62,5 +76,3 @@ export const processOutput: Output = {
   },
   stderr: (text) => process.stderr.write(text),
 };
-
-process.stdout.on('error', stdoutFailed);
