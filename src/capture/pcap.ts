@@ -54,7 +54,7 @@ export class PcapReader implements RecordReader {
 
   push(chunk: Buffer): void {
     const from = this.held.length > 0 || !this.headerRead ? this.completeStraddling(chunk) : 0;
-    this.readRecordsInPlace(chunk, from);
+    this.holdRest(chunk, this.readRecordsInPlace(chunk, from));
   }
 
   end(): void {
@@ -73,21 +73,28 @@ export class PcapReader implements RecordReader {
   }
 
   /**
-   * Records parsed where they lie in the chunk, from `position` on: no copy, one call per record. The record
-   * that runs past the chunk's end is held for the next push.
+   * Records parsed where they lie in the chunk, from `position` on: no copy, one call per record. Returns
+   * where the first record not wholly in the chunk starts. Nothing else happens in this loop: whatever
+   * runs in it only at the chunk's end would first run after the optimizer compiled it, with the whole
+   * per-packet pipeline inlined, and deoptimize all of it.
    */
-  private readRecordsInPlace(buffer: Buffer, position: number): void {
+  private readRecordsInPlace(buffer: Buffer, position: number): number {
     const length = buffer.length;
     while (length - position >= RECORD_HEADER_BYTES) {
       const recordLength = RECORD_HEADER_BYTES + this.capturedLength(buffer, position);
-      if (recordLength > length - position) {
-        this.pendingLength = recordLength;
-        break;
-      }
+      if (recordLength > length - position) return position;
       this.readRecord(buffer, position, recordLength);
       position += recordLength; // >= 16: always advances
     }
-    this.held.take(buffer, position, length - position);
+    return position;
+  }
+
+  /** Holds the record that runs past the chunk's end, from `position`, for the next push. */
+  private holdRest(chunk: Buffer, position: number): void {
+    if (chunk.length - position >= RECORD_HEADER_BYTES) {
+      this.pendingLength = RECORD_HEADER_BYTES + this.capturedLength(chunk, position);
+    }
+    this.held.take(chunk, position, chunk.length - position);
   }
 
   /**

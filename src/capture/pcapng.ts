@@ -59,7 +59,11 @@ export class PcapngReader implements RecordReader {
   ) {}
 
   push(chunk: Buffer): void {
-    this.readBlocksInPlace(chunk, this.held.length > 0 ? this.completeStraddlingBlock(chunk) : 0);
+    const position = this.readBlocksInPlace(chunk, this.held.length > 0 ? this.completeStraddlingBlock(chunk) : 0);
+    if (position === chunk.length) return;
+    // The block that runs past the chunk's end is held for the next push.
+    this.pendingLength = this.blockLength(chunk, position);
+    this.held.take(chunk, position, chunk.length - position);
   }
 
   end(): void {
@@ -71,17 +75,18 @@ export class PcapngReader implements RecordReader {
     );
   }
 
-  private readBlocksInPlace(buffer: Buffer, position: number): void {
+  /**
+   * Blocks read where they lie in the chunk, from `position` on; returns where the first block not wholly in
+   * the chunk starts. Nothing else happens in this loop (see PcapReader.readRecordsInPlace).
+   */
+  private readBlocksInPlace(buffer: Buffer, position: number): number {
     while (position < buffer.length) {
       const length = this.blockLength(buffer, position);
-      if (length === null || length > buffer.length - position) {
-        this.held.take(buffer, position, buffer.length - position);
-        this.pendingLength = length;
-        return;
-      }
+      if (length === null || length > buffer.length - position) return position;
       this.readBlock(buffer, position, length);
       position += length; // length >= 12: always advances
     }
+    return position;
   }
 
   /**
