@@ -22,8 +22,9 @@ const MIN_CHUNK_BYTES = 64 << 10;
 /**
  * Reads `files` and delivers their packets synchronously to `onPacket`, numbered from 1: in file order
  * for one file, merged by timestamp (mergecap's order) for several. `data` is a view into the chunk
- * read: copy it to keep it beyond the callback without holding the whole chunk. Never rejects for bad
- * input: problems go into `error`; an exception thrown by `onPacket` rejects.
+ * read, whose buffer is reused for later chunks: copy it to keep it beyond the callback (a view kept
+ * would show other packets' bytes). Never rejects for bad input: problems go into `error`; an exception
+ * thrown by `onPacket` rejects.
  */
 export async function readCaptures(
   files: string[],
