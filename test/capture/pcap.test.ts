@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
+import { readCaptures } from '../../src/capture/index.js';
 import { PcapReader, pcapMagic } from '../../src/capture/pcap.js';
 import { payload, pcapHeader, pcapRecord, pushThroughOneBuffer, read, writeTemp } from './build.js';
 
@@ -118,4 +121,31 @@ test('pcap reader fed one byte at a time delivers the same packets', () => {
     [11.000000006, 1, payload(2, 7), 99],
   ]);
   assert.equal(reader.consumed, content.length);
+});
+
+test('a callback that throws mid-file rejects the read, and the file is closed once its read ahead is over', async () => {
+  const e = { littleEndian: true };
+  const records = [pcapHeader(e)];
+  for (let n = 1; n <= 4000; n++) records.push(pcapRecord(e, 1, n, payload(n, 700))); // ~2.8 MB: several chunks
+  const path = await writeTemp('throws.pcap', Buffer.concat(records));
+  const openFiles = () => readdirSync('/proc/self/fd').length;
+  const before = openFiles();
+  const stop = new Error('stop');
+  await assert.rejects(
+    readCaptures([path], (packet) => {
+      if (packet.number === 2000) throw stop;
+    }),
+    stop,
+  );
+  // As the TUI's q does it: the progress callback throws.
+  await assert.rejects(
+    readCaptures([path], () => {}, {
+      onProgress: (bytesRead) => {
+        if (bytesRead > 1 << 20) throw stop;
+      },
+    }),
+    stop,
+  );
+  for (let waited = 0; openFiles() > before && waited < 2000; waited += 10) await sleep(10);
+  assert.equal(openFiles(), before);
 });
