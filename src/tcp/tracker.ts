@@ -45,8 +45,10 @@ function portPairKey(src: Endpoint, dst: Endpoint): number {
 export class TcpTracker {
   /** Connections by port pair; almost always one per pair. */
   private readonly connections = new Map<number, Connection[]>();
-  /** Ended connections in the order they ended, to be dropped from the table after the linger time. */
-  /** Never replaced, only emptied in place: replacing it made V8 deoptimize the code that had taken it for a constant. */
+  /**
+   * Ended connections in the order they ended, to be dropped from the table after the linger time. Never
+   * replaced, only emptied in place: replacing it made V8 deoptimize the code that took it for a constant.
+   */
   private readonly closed: Connection[] = [];
   private closedHead = 0;
   private segments = 0;
