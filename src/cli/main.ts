@@ -177,19 +177,19 @@ const NEW_SPACE_BYTES = 8 << 20;
 
 /**
  * The analysing commands allocate a lot that dies young, and V8 answers by growing the new space to its limit
- * (32 MB), adding some 30 MB to peak RSS. Not letting it grow at all (1 MB semi-spaces) saved that memory but
- * cost CPU in scavenges; held at NEW_SPACE_BYTES it keeps most of the saving for less of the cost (CPU time,
- * peak RSS; averages of 5 runs on the 200 MB bench capture, of 2 on the 2 GB one):
+ * (32 MB), adding 20-30 MB to peak RSS. Never letting it grow (1 MB semi-spaces) saves that memory but can cost
+ * CPU in scavenges (it cost 10% before the analysis kept less alive); held at NEW_SPACE_BYTES it costs none
+ * (CPU time, peak RSS; averages of 5 runs on the 200 MB bench capture, of 2 on the 2 GB one, interleaved):
  *
  *                       grows freely       never grows        held at 8 MB
- *   report      200 MB  2.35 s  144 MB     2.55 s  112 MB     2.42 s  125 MB
- *               2 GB    13.1 s  194 MB     15.3 s  132 MB     12.9 s  147 MB
- *   --ndjson    200 MB  2.09 s  141 MB     2.24 s  112 MB     2.10 s  123 MB
- *               2 GB                       13.7 s  132 MB     12.0 s  142 MB
- *   summary     200 MB  1.44 s  119 MB                        1.36 s   92 MB
+ *   report      200 MB  1.78 s  113 MB     1.89 s   83 MB     1.78 s   91 MB
+ *               2 GB                       11.4 s  102 MB     10.8 s  120 MB
+ *   --ndjson    200 MB  1.57 s  110 MB     1.57 s   82 MB     1.57 s   93 MB
+ *               2 GB                       10.3 s  104 MB     10.0 s  115 MB
+ *   summary     200 MB  0.83 s   92 MB     0.84 s   68 MB     0.83 s   73 MB
  *
- * (16 MB was cheaper still but reached 160 MB at 2 GB.) V8 reads the growth factor at every growth decision,
- * so the returned check, called as the captures are read, stops the growth once the new space is that large.
+ * (Held at 16 MB it reached 160 MB at 2 GB.) V8 reads the growth factor at every growth decision, so the
+ * returned check, called as the captures are read, stops the growth once the new space is that large.
  * Only in the process's own run, never in a caller of main() such as the test runner.
  */
 function holdYoungGeneration(): () => void {
