@@ -46,10 +46,11 @@ class FileChunks implements ChunkSource {
   }
 
   async next(): Promise<Buffer | null> {
-    if (this.pending === null || this.fd === null) return null;
+    if (this.pending === null) return null;
     const count = await this.pending;
     this.rawBytesRead += count;
-    if (count === 0) {
+    // The end of the file, or closed meanwhile.
+    if (count === 0 || this.fd === null) {
       this.pending = null;
       return null;
     }
