@@ -29,8 +29,8 @@ const headerBytes = Buffer.alloc(14);
 
 /**
  * Streaming RFC 6455 §5.2 frame parser for one direction: push in-order bytes in any chunking and get
- * the same frames. Nothing is allocated from a declared length: payload bytes are copied (and unmasked)
- * as they arrive, up to `maxPayloadKeep` per frame, and only counted beyond that.
+ * the same frames. Nothing is allocated from a declared length: payload bytes are copied as they arrive, up
+ * to `maxPayloadKeep` per frame, and only counted beyond that; the kept bytes are unmasked when the frame ends.
  * A header is read once all of it has arrived, in place in the pushed buffer (copied first only when it is
  * split between pushes); payload bytes beyond the keep limit are skipped without being looked at.
  */
@@ -194,13 +194,14 @@ export class FrameParser {
       this.kept = grown;
     }
     source.copy(this.kept, this.keptLength, start, start + count);
-    if (this.maskKey !== null) unmaskInPlace(this.kept, this.maskKey, this.payloadReceived, this.keptLength, needed);
     this.keptLength = needed;
   }
 
   private emit(): void {
     const queue = this.queue;
     const kept = this.kept;
+    // Unmasked once, whole (the kept bytes start at payload byte 0): one pass however many pieces brought them.
+    if (this.maskKey !== null) unmaskInPlace(kept, this.maskKey, 0, 0, this.keptLength);
     const frame: Frame = {
       index: this.counter.next++,
       direction: this.direction,
