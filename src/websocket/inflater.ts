@@ -1,4 +1,4 @@
-import { SyncInflateRaw, type InflateOutput } from './raw-inflate.js';
+import { releaseEngine, takeEngine, type InflateOutput, type SyncInflateRaw } from './raw-inflate.js';
 
 /** RFC 7692 §7.2.2: the sender removed these 4 bytes (an empty stored block's LEN/NLEN); the receiver puts them back. */
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -89,8 +89,9 @@ export class DirectionInflater {
       return;
     }
     // First unit, or the stream can't go on: a BFINAL ended it (continue from the saved window), or it failed.
-    engine?.close();
-    this.engine = new SyncInflateRaw(this.windowBits, engine?.ended && !engine.error ? this.history?.contents() : undefined);
+    const dictionary = engine?.ended && !engine.error ? this.history?.contents() : undefined;
+    if (engine) releaseEngine(engine);
+    this.engine = takeEngine(this.windowBits, dictionary);
   }
 
   /** Inflates the next piece of the unit, producing at most `limit` bytes. */
@@ -105,9 +106,14 @@ export class DirectionInflater {
 
   /** The unit stops before its end (its frames were cut or interrupted): the window is now unknown. */
   abandon(): void {
-    this.engine?.close();
-    this.engine = null;
+    this.release();
     this.history?.clear();
+  }
+
+  /** The direction is done with compressed data (its stream ended): the engine goes back for reuse. */
+  release(): void {
+    if (this.engine) releaseEngine(this.engine);
+    this.engine = null;
   }
 
   private run(input: Buffer, limit: number): UnitResult {

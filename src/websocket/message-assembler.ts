@@ -106,10 +106,12 @@ export class MessageAssembler {
 
   /** The stream ended: a message still waiting for its FIN frame is delivered as truncated. */
   finish(): void {
-    if (!this.open) return;
     const open = this.open;
-    this.problem('message-incomplete', 'The stream ended before the last frame of a fragmented message.', open.frames[open.frames.length - 1]);
-    this.close(open, false);
+    if (open) {
+      this.problem('message-incomplete', 'The stream ended before the last frame of a fragmented message.', open.frames[open.frames.length - 1]);
+      this.close(open, false);
+    }
+    this.inflater?.release();
   }
 
   private start(first: Frame): OpenMessage {

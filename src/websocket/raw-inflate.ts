@@ -54,9 +54,15 @@ export class SyncInflateRaw {
   private readonly state: Uint32Array;
   private failure: Error | null = null;
   private streamEnded = false;
+  /** Started from a dictionary: reset() goes back to it, so the engine is no one else's to reuse. */
+  readonly hasDictionary: boolean;
 
   /** `dictionary`: the window to start from (the output that preceded, for context takeover). */
-  constructor(windowBits: number, dictionary?: Buffer) {
+  constructor(
+    readonly windowBits: number,
+    dictionary?: Buffer,
+  ) {
+    this.hasDictionary = dictionary !== undefined;
     // chunkSize: the stream's own output buffer is never used here, so keep it at zlib's minimum.
     this.stream = zlib.createInflateRaw({ windowBits, chunkSize: zlib.constants.Z_MIN_CHUNK, dictionary });
     // zlib errors also surface as an 'error' event on the next tick; they are read from `errored` instead.
@@ -137,4 +143,38 @@ export class SyncInflateRaw {
     }
     return true;
   }
+}
+
+/**
+ * Engines a direction let go of with nothing wrong with them, by window size, for the next direction to take
+ * (inflateReset) instead of making a zlib stream: tens of microseconds, a native handle and its window each,
+ * for every compressed connection. A few are kept; the rest are closed.
+ */
+const idleEngines = new Map<number, SyncInflateRaw[]>();
+const MAX_IDLE_ENGINES = 8;
+
+/** An engine with an empty window (or the given dictionary's), reused when one is idle. */
+export function takeEngine(windowBits: number, dictionary?: Buffer): SyncInflateRaw {
+  if (dictionary === undefined) {
+    const engine = idleEngines.get(windowBits)?.pop();
+    if (engine !== undefined) {
+      engine.reset();
+      return engine;
+    }
+  }
+  return new SyncInflateRaw(windowBits, dictionary);
+}
+
+/** Hands back an engine its user is done with: kept for reuse when it is sound, else closed. */
+export function releaseEngine(engine: SyncInflateRaw): void {
+  // A failed stream has closed its handle (writing to it would abort the process); a dictionary is not shared.
+  if (engine.error === null && !engine.hasDictionary) {
+    let idle = idleEngines.get(engine.windowBits);
+    if (idle === undefined) idleEngines.set(engine.windowBits, (idle = []));
+    if (idle.length < MAX_IDLE_ENGINES) {
+      idle.push(engine);
+      return;
+    }
+  }
+  engine.close();
 }
