@@ -108,7 +108,10 @@ export class QuietTracker {
   }
 }
 
-function median(sorted: ArrayLike<number>): number {
+/** Ascending, for sort(): a sign, never a difference (which would box a float per call in unoptimized code). */
+const ascending = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function median(sorted: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
@@ -124,9 +127,8 @@ export function intervalStats(events: TimelineEvent[]): { median: number; max: n
     last[event.direction] = event.ts;
   }
   if (intervals.length === 0) return null;
-  // A typed array sorts by value with no comparator to call.
-  const sorted = Float64Array.from(intervals).sort();
-  return { median: roundS(median(sorted)), max: roundS(sorted[sorted.length - 1]) };
+  intervals.sort(ascending);
+  return { median: roundS(median(intervals)), max: roundS(intervals[intervals.length - 1]) };
 }
 
 /** The heartbeat block from the ordered timeline, its Ping/Pong matching and the longest quiet time. */
@@ -139,7 +141,7 @@ export function heartbeatModel(events: TimelineEvent[], match: PongMatch, longes
     else if (event.type === 'pong') pongs++;
     else if (event.type === 'keepalive') keepalives.push(event);
   }
-  const rtts = Float64Array.from(match.rttMs.values()).sort();
+  const rtts = [...match.rttMs.values()].sort(ascending);
   return {
     pings: pings.length,
     pongs,

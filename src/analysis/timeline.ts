@@ -42,6 +42,31 @@ const RANK: Record<TimelineEventType, number> = {
   idle: 9,
 };
 
+/**
+ * A timeline event with every field, in this order, undefined where it does not apply: one shape for all
+ * events, so that reading a field is never a lookup across many shapes (a slow, megamorphic load on every
+ * event of every pass), while JSON, which leaves undefined out, writes each kind as it always did.
+ */
+export function timelineEvent(ts: number, type: TimelineEventType, direction: Direction | null, packet: number | null): TimelineEvent {
+  return {
+    ts,
+    type,
+    direction,
+    packet,
+    frame: undefined,
+    message: undefined,
+    method: undefined,
+    target: undefined,
+    status: undefined,
+    length: undefined,
+    bytesMissing: undefined,
+    rttMs: undefined,
+    code: undefined,
+    reason: undefined,
+    idleS: undefined,
+  };
+}
+
 /** By time, then packet (derived events, which have none, after the packets of their instant), then RANK. */
 export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
   // Signs, not differences: an integer result is never boxed, where a difference of times would be.
@@ -105,8 +130,7 @@ export class TimelineRecorder {
   private serverKeepalives: UnansweredKeepalives | null = null;
   /**
    * Whether every event so far was recorded after the one before it in timeline order (then finishing needs
-   * no sort), and that last event's time, packet and rank. Kept from the values at hand as each event is
-   * recorded: the events come in many shapes, and reading their fields back would be slow.
+   * no sort), and that last event's time, packet and rank.
    */
   private inOrder = true;
   private lastTs = 0;
@@ -129,9 +153,9 @@ export class TimelineRecorder {
   }
 
   tcpEvent(event: TcpEvent): void {
-    const timeline: TimelineEvent = { ts: event.ts, type: event.type, direction: event.direction, packet: event.packet };
-    if (event.bytesMissing !== undefined) timeline.bytesMissing = event.bytesMissing;
-    this.record(timeline, event.ts, event.packet, RANK[event.type]);
+    const timeline = timelineEvent(event.ts, event.type, event.direction, event.packet);
+    timeline.bytesMissing = event.bytesMissing;
+    this.record(timeline, RANK[event.type]);
     if (event.type !== 'keepalive') return;
     if (this.pendingPacket === event.packet) this.pendingPacket = -1;
     const waiting = event.direction === 'client' ? this.clientKeepalives : this.serverKeepalives;
@@ -142,38 +166,48 @@ export class TimelineRecorder {
 
   request(request: HttpRequestHead): void {
     const { ts, packet, method, target } = request;
-    this.record({ ts, type: 'http-request', direction: 'client', packet, method, target }, ts, packet, RANK['http-request']);
+    const event = timelineEvent(ts, 'http-request', 'client', packet);
+    event.method = method;
+    event.target = target;
+    this.record(event, RANK['http-request']);
   }
 
   response(response: HttpResponseHead): void {
     const { ts, packet, status } = response;
-    this.record({ ts, type: 'http-response', direction: 'server', packet, status }, ts, packet, RANK['http-response']);
+    const event = timelineEvent(ts, 'http-response', 'server', packet);
+    event.status = status;
+    this.record(event, RANK['http-response']);
   }
 
   /** The 101 that switched the connection to WebSocket (RFC 6455 §4.1). */
   open(response: HttpResponseHead): void {
     const { ts, packet, status } = response;
-    this.record({ ts, type: 'ws-open', direction: 'server', packet, status }, ts, packet, RANK['ws-open']);
+    const event = timelineEvent(ts, 'ws-open', 'server', packet);
+    event.status = status;
+    this.record(event, RANK['ws-open']);
   }
 
   /** `payload`: the frame's whole payload (to match Pongs with Pings), which `frame` may hold only part of. */
   frame(frame: FrameModel, payload: Buffer): void {
     const type = frameEventType(frame.opcode);
-    const event: TimelineEvent = { ts: frame.ts, type, direction: frame.direction, packet: frame.packet, frame: frame.index };
+    const event = timelineEvent(frame.ts, type, frame.direction, frame.packet);
+    event.frame = frame.index;
     if (type === 'ws-close') {
       event.code = frame.close?.code ?? null;
       event.reason = frame.close?.reason ?? '';
     } else {
       event.length = frame.payloadLength;
     }
-    this.record(event, frame.ts, frame.packet, RANK[type]);
+    this.record(event, RANK['ws-frame']); // every kind of frame ranks alike
     if (type === 'ping' || type === 'pong') this.controls.push({ event, payload: Buffer.from(payload) });
   }
 
   /** `packet`: the packet that completed the message. */
   message(message: MessageModel, packet: number): void {
-    const event: TimelineEvent = { ts: message.ts, type: 'ws-message', direction: message.direction, packet, message: message.index, length: message.length };
-    this.record(event, message.ts, packet, RANK['ws-message']);
+    const event = timelineEvent(message.ts, 'ws-message', message.direction, packet);
+    event.message = message.index;
+    event.length = message.length;
+    this.record(event, RANK['ws-message']);
   }
 
   /** The connection's last packet was at `end`: builds the timeline and what it says. */
@@ -182,7 +216,9 @@ export class TimelineRecorder {
     const longestIdleS = this.quiet.finish(end);
     for (const period of this.quiet.periods) {
       // A quiet period is placed where it began, before the events recorded since.
-      this.events.push({ ts: period.ts, type: 'idle', direction: null, packet: null, idleS: period.idleS });
+      const event = timelineEvent(period.ts, 'idle', null, null);
+      event.idleS = period.idleS;
+      this.events.push(event);
       this.inOrder = false;
     }
     // Sorted when recorded out of order; the controls are a subsequence of the events, in order with them.
@@ -201,10 +237,12 @@ export class TimelineRecorder {
     };
   }
 
-  /** Adds an event whose time, packet and RANK are given (compareEvents, on values rather than fields). */
-  private record(event: TimelineEvent, ts: number, packet: number, rank: number): void {
+  /** Adds an event of a packet (compareEvents, with its RANK given). */
+  private record(event: TimelineEvent, rank: number): void {
     this.events.push(event);
     if (!this.inOrder) return;
+    const ts = event.ts;
+    const packet = event.packet as number;
     if (ts < this.lastTs || (ts === this.lastTs && (packet < this.lastPacket || (packet === this.lastPacket && rank < this.lastRank)))) {
       this.inOrder = false;
     }

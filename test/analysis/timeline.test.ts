@@ -2,12 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Segment } from '../../src/packet/types.js';
 import type { TimelineEvent, TimelineEventType } from '../../src/analysis/index.js';
-import { orderEvents, TimelineRecorder } from '../../src/analysis/timeline.js';
+import { orderEvents, timelineEvent, TimelineRecorder } from '../../src/analysis/timeline.js';
 import { closeFindings, closeModel } from '../../src/analysis/close.js';
 import { heartbeatFindings, intervalStats, matchPongs, QuietTracker } from '../../src/analysis/heartbeat.js';
 
 function ev(type: TimelineEventType, ts: number, direction: 'client' | 'server' | null, packet: number | null, extra: Partial<TimelineEvent> = {}): TimelineEvent {
-  return { ts, type, direction, packet, ...extra };
+  return Object.assign(timelineEvent(ts, type, direction, packet), extra);
 }
 
 describe('orderEvents', () => {
