@@ -12,9 +12,13 @@ export interface Output {
 /** Set once stdout's reader has gone away (`wsdissect report x | head`): the rest of the output goes nowhere. */
 let stdoutClosed = false;
 
-/** A failed write to stdout: a reader that went away is a normal end, anything else (a full disk) exit 3. */
+/**
+ * A failed write to stdout: a reader that went away is a normal end, anything else (a full disk) exit 3. A
+ * reader at the other end of a socket (a parent process's stdio) that goes away with bytes still unread resets
+ * the connection instead of closing it.
+ */
 function stdoutFailed(error: NodeJS.ErrnoException): void {
-  if (error.code === 'EPIPE') {
+  if (error.code === 'EPIPE' || error.code === 'ECONNRESET') {
     stdoutClosed = true;
     return;
   }
