@@ -15,7 +15,10 @@ export * from './types.js';
 export { RecordPacket } from './packet.js';
 
 const CHUNK_BYTES = 1 << 20;
-/** Merging keeps a chunk of every file in memory: their sum stays near this, no chunk below 64 KiB. */
+/**
+ * Merging keeps two chunks of every file in memory (the one parsed and the one read ahead): their sum stays
+ * near this, no chunk below 64 KiB.
+ */
 const MERGE_MEMORY_BYTES = 64 << 20;
 const MIN_CHUNK_BYTES = 64 << 10;
 
@@ -34,7 +37,7 @@ export async function readCaptures(
   const progress = progressReporter(options);
   if (files.length === 1) return readOne(files[0], onPacket, progress);
   if (files.length === 0) return failed(new CaptureError('unreadable', '', null, 'no capture file given'));
-  const chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.min(CHUNK_BYTES, Math.floor(MERGE_MEMORY_BYTES / files.length)));
+  const chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.min(CHUNK_BYTES, Math.floor(MERGE_MEMORY_BYTES / 2 / files.length)));
   const queues: MergeQueue[] = [];
   try {
     // Every file is opened and identified before any packet goes out, as mergecap does.
