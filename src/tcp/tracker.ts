@@ -1,5 +1,6 @@
 import type { Endpoint, Segment } from '../packet/types.js';
 import { Connection } from './connection.js';
+import { StartOrder } from './start-order.js';
 import type { TcpConnectionInfo, TcpConnectionSink, TcpTrackerOptions } from './types.js';
 
 const DEFAULT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -57,8 +58,8 @@ export class TcpTracker {
   private nextId = 0;
   private readonly maxBufferBytes: number;
   private readonly maxOpenConnections: number;
-  /** Open connections in the order they began (a Set keeps insertion order): the first is the oldest. */
-  private readonly open = new Set<Connection>();
+  /** Open connections in the order they began: the first is the oldest. */
+  private readonly open = new StartOrder<Connection>();
 
   constructor(
     private readonly onConnection: (info: TcpConnectionInfo) => TcpConnectionSink,
@@ -76,7 +77,7 @@ export class TcpTracker {
     const wasEnded = connection.isEnded;
     connection.push(segment);
     if (!wasEnded && connection.isEnded) {
-      this.open.delete(connection);
+      this.open.ended();
       this.closed.push(connection);
     }
   }
@@ -84,11 +85,10 @@ export class TcpTracker {
   /** End of capture: every open connection ends, in id order, its holes declared as gaps. */
   finish(): void {
     // `open` is in the order connections began, which is id order.
-    for (const connection of [...this.open]) connection.finish();
+    for (const connection of this.open.drain()) connection.finish();
     this.connections.clear();
     this.closed.length = 0;
     this.closedHead = 0;
-    this.open.clear();
   }
 
   /** The connection `segment` belongs to: a new one for its first segment, or for a SYN that starts one anew. */
@@ -100,9 +100,9 @@ export class TcpTracker {
       if (bucket[at].holds(segment)) found = bucket[at];
     }
     if (found !== undefined && !found.startsNewConnection(segment) && !lingeredOut(found, this.latest)) return found;
-    if (found !== undefined) {
+    if (found !== undefined && !found.isEnded) {
       found.finish();
-      this.open.delete(found);
+      this.open.ended();
     }
     // Eviction may drop a connection of this very table entry, even the entry itself: it is looked up after.
     if (this.open.size >= this.maxOpenConnections) this.evictOldest();
@@ -119,9 +119,8 @@ export class TcpTracker {
 
   /** Lets go of the oldest connection still open, so that a flood of connections cannot exhaust memory. */
   private evictOldest(): void {
-    const oldest = this.open.values().next().value;
+    const oldest = this.open.takeOldest();
     if (oldest === undefined) return;
-    this.open.delete(oldest);
     oldest.evict();
     this.forget(oldest);
   }
