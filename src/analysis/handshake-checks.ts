@@ -1,4 +1,4 @@
-import { firstHeaderValue, headerTokens, headerValues } from '../http/index.js';
+import { firstHeaderValue, hasHeaderToken, headerValues } from '../http/index.js';
 import type { HeaderField, HttpRequestHead, HttpResponseHead } from '../http/types.js';
 import { negotiateDeflate, parseExtensionHeader } from '../websocket/index.js';
 import { finding, type Finding } from '../findings/index.js';
@@ -34,7 +34,7 @@ export function requestFindings(request: HttpRequestHead): Finding[] {
   if (belowHttp11(request.version)) {
     out.push(finding('http-version-too-old', `The upgrade request is ${request.version}; at least HTTP/1.1 is required.`, where));
   }
-  if (!headerTokens(request.headers, 'connection').includes('upgrade')) {
+  if (!hasHeaderToken(request.headers, 'connection', 'upgrade')) {
     out.push(finding('connection-token-missing', 'The upgrade request has no "Upgrade" token in Connection.', where));
   }
   const keys = headerValues(request.headers, 'sec-websocket-key').map((key) => key.trim());
@@ -63,10 +63,10 @@ export function switchResponseFindings(request: HttpRequestHead, response: HttpR
   if (belowHttp11(response.version)) {
     out.push(finding('http-version-too-old', `The 101 response is ${response.version}; at least HTTP/1.1 is required.`, where));
   }
-  if (!headerTokens(response.headers, 'upgrade').includes('websocket')) {
+  if (!hasHeaderToken(response.headers, 'upgrade', 'websocket')) {
     out.push(finding('upgrade-token-missing', 'The 101 response has no "websocket" in Upgrade.', where));
   }
-  if (!headerTokens(response.headers, 'connection').includes('upgrade')) {
+  if (!hasHeaderToken(response.headers, 'connection', 'upgrade')) {
     out.push(finding('connection-token-missing', 'The 101 response has no "Upgrade" token in Connection.', where));
   }
   const offeredProtocols = listElements(request.headers, 'sec-websocket-protocol');

@@ -1,4 +1,4 @@
-import { computeAccept, firstHeaderValue, headerTokens, headerValues } from '../http/index.js';
+import { computeAccept, firstHeaderValue, hasHeaderToken, headerValues } from '../http/index.js';
 import type { HttpRequestHead, HttpResponseHead } from '../http/types.js';
 import type { Endpoint } from '../packet/types.js';
 import { finding, type Finding } from '../findings/index.js';
@@ -7,7 +7,7 @@ import { refusalFinding, switchResponseFindings } from './handshake-checks.js';
 
 /** RFC 6455 §4.1: the opening handshake carries `Upgrade: websocket` (the rest of §4.1 is judged by requestFindings). */
 export function isUpgradeRequest(request: HttpRequestHead): boolean {
-  return headerTokens(request.headers, 'upgrade').includes('websocket');
+  return hasHeaderToken(request.headers, 'upgrade', 'websocket');
 }
 
 function firstValue(headers: HttpRequestHead['headers'], name: string): string | null {

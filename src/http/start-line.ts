@@ -71,16 +71,44 @@ export class StartLineScanner {
 
   /** Scans data[from, to): the index just past the line's LF once accepted, else LINE_PENDING or LINE_REJECTED. */
   scan(data: Buffer, from: number, to: number): number {
-    for (let i = from; i < to; i++) {
-      const byte = data[i];
-      if (!this.step(byte)) {
+    let i = from;
+    while (i < to) {
+      const runEnd = this.runEnd(data, i, to);
+      this.index += runEnd - i;
+      i = runEnd;
+      if (i === to) break;
+      if (!this.step(data[i])) {
         this.status = 'rejected';
         return LINE_REJECTED;
       }
       this.index++;
-      if (this.status === 'accepted') return i + 1;
+      i++;
+      if (this.status === 'accepted') return i;
     }
     return LINE_PENDING;
+  }
+
+  /**
+   * Where the run of bytes from data[i] that only continue the current field ends (method, target and reason
+   * bytes): step() would accept each of them and change nothing else, so they are passed over in one loop.
+   */
+  private runEnd(data: Buffer, from: number, to: number): number {
+    let i = from;
+    switch (this.state) {
+      case METHOD: {
+        const limit = Math.min(to, from + MAX_METHOD_LENGTH - this.index);
+        while (i < limit && TCHAR[data[i]] === 1) i++;
+        return i;
+      }
+      case TARGET:
+        while (i < to && data[i] > SP && data[i] !== DEL) i++;
+        return i;
+      case REASON:
+        while (i < to && (data[i] === HTAB || (data[i] >= SP && data[i] !== DEL))) i++;
+        return i;
+      default:
+        return i;
+    }
   }
 
   /** Takes one byte; false when the line cannot be a start line. */

@@ -5,7 +5,7 @@ import { ownChunk, sliceChunk } from './chunk.js';
 import { requestFraming, responseFraming, type BodyFraming } from './framing.js';
 import { parseRequestHead, parseResponseHead } from './head.js';
 import { HeadReader } from './head-reader.js';
-import { headerTokens, headerValues } from './headers.js';
+import { hasHeaderToken, headerTokens, headerValues } from './headers.js';
 import type { HttpRequestHead, HttpResponseHead, HttpSink, HttpTrackerOptions } from './types.js';
 
 /**
@@ -335,8 +335,8 @@ function switchedTo(response: HttpResponseHead, request: HttpRequestHead | null)
     // RFC 9110 §15.2.2: the protocol changes right after the 101's empty line. It is WebSocket when the
     // client offered it and the server did not name another protocol (RFC 6455 §4.1, §4.2.2).
     const chosen = headerTokens(response.headers, 'upgrade');
-    const offered = request === null ? chosen : headerTokens(request.headers, 'upgrade');
-    const websocket = offered.includes('websocket') && (chosen.length === 0 || chosen.includes('websocket'));
+    const offered = request === null ? chosen.includes('websocket') : hasHeaderToken(request.headers, 'upgrade', 'websocket');
+    const websocket = offered && (chosen.length === 0 || chosen.includes('websocket'));
     return websocket ? 'websocket' : 'opaque';
   }
   // RFC 9110 §9.3.6: a 2xx answer to CONNECT makes the connection a tunnel.

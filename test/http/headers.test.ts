@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeAccept, headerTokens, headerValues, parseRequestHead, parseResponseHead } from '../../src/http/index.js';
+import fc from 'fast-check';
+import { computeAccept, hasHeaderToken, headerTokens, headerValues, parseRequestHead, parseResponseHead } from '../../src/http/index.js';
 
 test('computeAccept matches the example of RFC 6455 §1.3', () => {
   assert.equal(computeAccept('dGhlIHNhbXBsZSBub25jZQ=='), 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
@@ -100,4 +101,15 @@ test('malformed heads are refused with a reason', () => {
     assert.ok('error' in parsed, text);
     assert.match(parsed.error, /status line/, text);
   }
+});
+
+test('hasHeaderToken agrees with headerTokens(...).includes on any list', () => {
+  const element = fc.constantFrom('Upgrade', 'upgrade', 'UPGRADE', 'keep-alive', ' websocket ', '"up,grade"', 'x="a\\"b,upgrade"', '', ' ', '\tUpgrade\t', 'upgrades');
+  const field = fc.tuple(fc.constantFrom('Connection', 'connection', 'Upgrade', 'Host'), fc.array(element, { maxLength: 5 }).map((parts) => parts.join(',')));
+  fc.assert(
+    fc.property(fc.array(field, { maxLength: 5 }), fc.constantFrom('connection', 'upgrade'), fc.constantFrom('upgrade', 'websocket'), (headers, name, token) => {
+      assert.equal(hasHeaderToken(headers, name, token), headerTokens(headers, name).includes(token));
+    }),
+    { numRuns: 2000 },
+  );
 });
