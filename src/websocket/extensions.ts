@@ -88,43 +88,70 @@ class HeaderReader {
 /**
  * Parses Sec-WebSocket-Extensions header values (the header may repeat; each value is a comma-separated
  * list, RFC 6455 §9.1): `name *( ";" param [ "=" ( token | quoted-string ) ] )`. Empty list elements are
- * skipped (RFC 7230 §7); an element that does not start with a token is dropped.
+ * skipped (RFC 7230 §7); an element that does not start with a token is dropped. The offers returned may be
+ * shared with other calls (see parsedValues): read only.
  */
 export function parseExtensionHeader(values: string[]): ExtensionOffer[] {
   const offers: ExtensionOffer[] = [];
   for (const value of values) {
-    const reader = new HeaderReader(value);
-    while (!reader.done) {
-      reader.whitespace();
-      if (reader.peek() === ',') {
-        reader.skip();
-        continue;
-      }
-      const name = reader.token();
-      if (name === '') {
-        reader.skipElement();
-        continue;
-      }
-      const offer: ExtensionOffer = { name: name.toLowerCase(), params: [] };
-      reader.whitespace();
-      while (reader.peek() === ';') {
-        reader.skip();
-        reader.whitespace();
-        const paramName = reader.token();
-        reader.whitespace();
-        let paramValue: string | null = null;
-        if (reader.peek() === '=') {
-          reader.skip();
-          reader.whitespace();
-          paramValue = reader.peek() === '"' ? reader.quotedString() : reader.token();
-          reader.whitespace();
-        }
-        if (paramName !== '') offer.params.push({ name: paramName.toLowerCase(), value: paramValue });
-      }
-      offers.push(offer);
-      // Anything left before the next comma is malformed; skip it.
-      reader.skipElement();
+    for (const offer of parsedValue(value)) offers.push(offer);
+  }
+  return offers;
+}
+
+/**
+ * Values parsed before, by value: the connections of a capture send the same few values over and over, and
+ * each handshake reads them more than once. Short values only, and a bounded number of them.
+ */
+const parsedValues = new Map<string, readonly ExtensionOffer[]>();
+const MAX_PARSED_VALUES = 64;
+const MAX_PARSED_VALUE_LENGTH = 256;
+
+function parsedValue(value: string): readonly ExtensionOffer[] {
+  let offers = parsedValues.get(value);
+  if (offers === undefined) {
+    offers = parseValue(value);
+    if (value.length <= MAX_PARSED_VALUE_LENGTH) {
+      if (parsedValues.size >= MAX_PARSED_VALUES) parsedValues.clear();
+      parsedValues.set(value, offers);
     }
+  }
+  return offers;
+}
+
+function parseValue(value: string): ExtensionOffer[] {
+  const offers: ExtensionOffer[] = [];
+  const reader = new HeaderReader(value);
+  while (!reader.done) {
+    reader.whitespace();
+    if (reader.peek() === ',') {
+      reader.skip();
+      continue;
+    }
+    const name = reader.token();
+    if (name === '') {
+      reader.skipElement();
+      continue;
+    }
+    const offer: ExtensionOffer = { name: name.toLowerCase(), params: [] };
+    reader.whitespace();
+    while (reader.peek() === ';') {
+      reader.skip();
+      reader.whitespace();
+      const paramName = reader.token();
+      reader.whitespace();
+      let paramValue: string | null = null;
+      if (reader.peek() === '=') {
+        reader.skip();
+        reader.whitespace();
+        paramValue = reader.peek() === '"' ? reader.quotedString() : reader.token();
+        reader.whitespace();
+      }
+      if (paramName !== '') offer.params.push({ name: paramName.toLowerCase(), value: paramValue });
+    }
+    offers.push(offer);
+    // Anything left before the next comma is malformed; skip it.
+    reader.skipElement();
   }
   return offers;
 }
