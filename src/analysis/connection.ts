@@ -45,6 +45,19 @@ function maskKeyHex(key: number): string {
   return HEX[key >>> 24] + HEX[(key >>> 16) & 0xff] + HEX[(key >>> 8) & 0xff] + HEX[key & 0xff];
 }
 
+/**
+ * The close and heartbeat blocks a model holds until its connection ends (onEnd replaces them). Made once and
+ * shared: read-only, like every block of the model.
+ */
+const NOT_ENDED = { close: closeModel([]), heartbeat: heartbeatModel([], matchPongs([]), 0) };
+
+/** The frames' indexes (FrameModel.index). */
+function frameIndexes(frames: Frame[]): number[] {
+  const indexes = new Array<number>(frames.length);
+  for (let i = 0; i < frames.length; i++) indexes[i] = frames[i].index;
+  return indexes;
+}
+
 /** A direction as a bit of a set of directions. */
 const bit = (direction: Direction): number => (direction === 'client' ? 1 : 2);
 
@@ -103,8 +116,8 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       findings: [],
       isWebSocket: false,
       events: [],
-      close: closeModel([]),
-      heartbeat: heartbeatModel([], matchPongs([]), 0),
+      close: NOT_ENDED.close,
+      heartbeat: NOT_ENDED.heartbeat,
     };
     this.timeline = new TimelineRecorder(info.firstTs, options.idleThresholdS);
     this.http = new HttpUpgradeTracker({
@@ -306,7 +319,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       ts: message.ts,
       direction: message.direction,
       opcode: message.opcode,
-      frames: message.frames.map((frame) => frame.index),
+      frames: frameIndexes(message.frames),
       length: message.data.length,
       compressed: message.compressed,
       data: retain(message.data, this.options.retainBytes),

@@ -87,14 +87,17 @@ export class MessageAssembler {
           this.close(this.open, false);
         }
         this.open = this.start(frame);
-        this.append(this.open, frame);
+        this.addPayload(this.open, frame);
         break;
       case Opcode.CONTINUATION:
         if (!this.open) {
           this.problem('continuation-without-message', 'A continuation frame arrived with no fragmented message open; it was ignored.', frame);
           return;
         }
-        this.append(this.open, frame);
+        this.open.frames.push(frame);
+        this.open.wireLength += frame.payloadLength;
+        if (frame.payloadTruncated) this.open.payloadCut = true;
+        this.addPayload(this.open, frame);
         break;
       default:
         return;
@@ -121,21 +124,19 @@ export class MessageAssembler {
     if (compressed && this.inflater) this.inflater.begin();
     return {
       opcode,
-      frames: [],
-      wireLength: 0,
+      frames: [first],
+      wireLength: first.payloadLength,
       compressed,
       decoding: compressed && this.inflater ? 'inflating' : 'raw',
       body: new Body(this.maxMessageBytes),
       utf8: null,
       utf8FailedAt: null,
-      payloadCut: false,
+      payloadCut: first.payloadTruncated,
     };
   }
 
-  private append(open: OpenMessage, frame: Frame): void {
-    open.frames.push(frame);
-    open.wireLength += frame.payloadLength;
-    if (frame.payloadTruncated) open.payloadCut = true;
+  /** Takes in the payload of a frame just added to the message. */
+  private addPayload(open: OpenMessage, frame: Frame): void {
     if (this.perFrame && (frame.rsv & RSV1) !== 0) {
       open.compressed = true;
       if (this.inflater && open.decoding === 'raw') this.inflateFrame(open, frame, this.inflater);
