@@ -24,7 +24,11 @@ const HOLD_SEGMENTS = 64;
 
 interface SideState {
   endpoint: Endpoint;
-  stream: ByteStream;
+  /**
+   * Made on first use (a SYN, data or a FIN of this direction), dropped at the end: most connections of a
+   * SYN flood never carry a byte, and an ended one keeps only what recognizes its late packets.
+   */
+  stream: ByteStream | null;
   /**
    * Wireshark's base_seq: the ISN from this side's SYN, else its first sequence number minus one, else
    * the peer's first acknowledgement number minus one. Null until known.
@@ -39,13 +43,20 @@ const other = (side: Side): Side => (side === 0 ? 1 : 0);
 // types, and its first run deoptimized every function it was inlined into.
 const sameEndpoint = (a: Endpoint, b: Endpoint): boolean => a.port === b.port && a.ip === b.ip;
 
-/** One TCP connection: both directions reassembled, TCP events, the sink's calls in capture order. */
+/**
+ * One TCP connection: both directions reassembled, TCP events, the sink's calls in capture order.
+ *
+ * Once ended it stays in the tracker's table for a while (tracker.ts, the linger) holding only what tells
+ * its late packets apart: its endpoints, their base sequence numbers, the time of its last packet.
+ */
 export class Connection {
   private readonly sides: [SideState, SideState];
-  private readonly analysis = new SequenceAnalysis();
+  /** Made with the first segment, dropped at the end. */
+  private analysis: SequenceAnalysis | null = null;
   private clientSide: Side | null = null;
   private sink: TcpConnectionSink | null = null;
-  private held: Held[] = [];
+  /** Calls waiting for the client to be known; null while there are none. */
+  private held: Held[] | null = null;
   private heldSegments = 0;
   private sawSyn = false;
   private synSent = false;
@@ -64,15 +75,12 @@ export class Connection {
     readonly key: number,
     first: Segment,
     private readonly onConnection: (info: TcpConnectionInfo) => TcpConnectionSink,
-    maxBufferBytes: number,
+    private readonly maxBufferBytes: number,
   ) {
-    const side = (endpoint: Endpoint, index: Side): SideState => ({
-      endpoint,
-      stream: new ByteStream(this.streamOutput(index), maxBufferBytes),
-      baseSeq: null,
-      finSeen: false,
-    });
-    this.sides = [side(first.src, 0), side(first.dst, 1)];
+    this.sides = [
+      { endpoint: first.src, stream: null, baseSeq: null, finSeen: false },
+      { endpoint: first.dst, stream: null, baseSeq: null, finSeen: false },
+    ];
     this.firstTs = first.ts;
     this.firstPacket = first.packet;
   }
@@ -167,7 +175,8 @@ export class Connection {
       sawSyn: this.sawSyn,
     });
     const held = this.held;
-    this.held = [];
+    if (held === null) return;
+    this.held = null;
     for (const call of held) {
       if (call.kind === 'segment') this.emitSegment(call.segment, call.side);
       else if (call.kind === 'chunk') this.emitChunk(call.side, call.data, call.offset, call.ts, call.packet);
@@ -190,12 +199,12 @@ export class Connection {
           this.emitEvent('tcp-syn-ack', side, cause);
         }
         // RFC 9293 §3.5: the SYN-ACK acknowledges the client's ISN, which fixes where its data starts.
-        peer.stream.syn((segment.ack - 1) >>> 0);
+        this.stream(other(side)).syn((segment.ack - 1) >>> 0);
       } else if (!this.synSent) {
         this.synSent = true;
         this.emitEvent('tcp-syn', side, cause);
       }
-      own.stream.syn(segment.seq);
+      this.stream(side).syn(segment.seq);
     } else if (
       (flags & (TcpFlag.ACK | TcpFlag.RST)) === TcpFlag.ACK &&
       !this.established &&
@@ -207,18 +216,20 @@ export class Connection {
       this.emitEvent('tcp-established', side, cause);
     }
 
-    const analysis = this.analysis.analyze(side, segment, repeatedSyn);
+    const analysis = (this.analysis ??= new SequenceAnalysis()).analyze(side, segment, repeatedSyn);
     const label = analysisEvent(analysis);
     if (label !== null) this.emitEvent(label, side, cause);
 
     // RFC 9293 §3.5.3: an RST may carry diagnostic text, which is not stream data; nor is the garbage
-    // byte of a keep-alive (RFC 9293 §3.8.4), which repeats one already sent.
-    if (!(flags & TcpFlag.RST) && !(analysis & Analysis.KEEP_ALIVE)) {
+    // byte of a keep-alive (RFC 9293 §3.8.4), which repeats one already sent. A segment with neither data
+    // nor FIN moves no stream (its sequence number alone starts none), so it makes none either.
+    if (!(flags & TcpFlag.RST) && !(analysis & Analysis.KEEP_ALIVE) && (segment.payloadLength > 0 || flags & TcpFlag.FIN)) {
       // RFC 9293 §3.4: the SYN occupies the first sequence number; data in a SYN starts after it.
       const dataSeq = flags & TcpFlag.SYN ? (segment.seq + 1) >>> 0 : segment.seq;
-      own.stream.segment(dataSeq, segment.payload, segment.payloadLength, (flags & TcpFlag.FIN) !== 0, cause);
+      this.stream(side).segment(dataSeq, segment.payload, segment.payloadLength, (flags & TcpFlag.FIN) !== 0, cause);
     }
-    if (flags & TcpFlag.ACK) peer.stream.acked(segment.ack, cause);
+    // A direction without a stream has not started one: an acknowledgement of it declares nothing.
+    if (flags & TcpFlag.ACK) peer.stream?.acked(segment.ack, cause);
 
     if (flags & TcpFlag.FIN && !own.finSeen) {
       own.finSeen = true;
@@ -227,21 +238,30 @@ export class Connection {
     if (flags & TcpFlag.RST) {
       this.emitEvent('tcp-rst', side, cause);
       this.end(cause);
-    } else if (own.stream.closed && peer.stream.closed) {
+    } else if (own.stream?.closed && peer.stream?.closed) {
       this.end(cause);
     }
   }
 
+  private stream(side: Side): ByteStream {
+    return (this.sides[side].stream ??= new ByteStream(this.streamOutput(side), this.maxBufferBytes));
+  }
+
   private end(cause: Cause, evicted = false): void {
-    this.sides[0].stream.end(cause);
-    this.sides[1].stream.end(cause);
+    this.sides[0].stream?.end(cause);
+    this.sides[1].stream?.end(cause);
     // Deciding creates the sink: a connection ended before its client was known still reaches downstream.
     if (this.clientSide === null) this.decide(this.clientByPorts());
     const sink = this.sink as TcpConnectionSink;
     if (evicted) sink.onEvicted?.(cause.ts);
     sink.onEnd(cause.ts);
     this.ended = true;
-    this.sink = null; // what downstream keeps is its own business; this tombstone holds nothing of it
+    // What lingers is a tombstone: it holds nothing of downstream's, and none of the reassembly or analysis.
+    this.sink = null;
+    this.sides[0].stream = null;
+    this.sides[1].stream = null;
+    this.analysis = null;
+    this.synAck = null;
   }
 
   private direction(side: Side): Direction {
@@ -259,18 +279,18 @@ export class Connection {
 
   private emitSegment(segment: Segment, side: Side): void {
     if (this.sink !== null) this.sink.onSegment?.(segment, this.direction(side));
-    else this.held.push({ kind: 'segment', side, segment: { ...segment, payload: Buffer.from(segment.payload) } });
+    else (this.held ??= []).push({ kind: 'segment', side, segment: { ...segment, payload: Buffer.from(segment.payload) } });
   }
 
   private emitChunk(side: Side, data: Buffer, offset: number, ts: number, packet: number): void {
     if (this.sink !== null) this.sink.onChunk({ direction: this.direction(side), data, offset, ts, packet });
-    else this.held.push({ kind: 'chunk', side, data: Buffer.from(data), offset, ts, packet });
+    else (this.held ??= []).push({ kind: 'chunk', side, data: Buffer.from(data), offset, ts, packet });
   }
 
   private emitEvent(type: TcpEventType, side: Side, cause: Cause, gap?: GapDetail): void {
     if (this.sink === null) {
       // A copy of the two fields: the cause may be a segment, whose payload must not be held.
-      this.held.push({ kind: 'event', side, type, cause: { ts: cause.ts, packet: cause.packet }, gap });
+      (this.held ??= []).push({ kind: 'event', side, type, cause: { ts: cause.ts, packet: cause.packet }, gap });
       return;
     }
     const event: TcpEvent = { type, direction: this.direction(side), ts: cause.ts, packet: cause.packet };
