@@ -13,6 +13,13 @@ const DEFAULT_MAX_BUFFER_BYTES = 16 * 1024 * 1024;
 const CLOSED_LINGER_SECONDS = 240;
 
 /**
+ * Most ended connections lingering at once unless told (maxLingeringConnections). An ended connection costs
+ * ~0.55 KB here (its tombstone and table entry): 100,000 is ~55 MB, and at a thousand connections ending per
+ * second it still covers 100 s of a capture.
+ */
+const DEFAULT_MAX_LINGERING_CONNECTIONS = 100_000;
+
+/**
  * Every this many segments (a power of two, minus one as a mask) the ended connections due are dropped
  * from the table. Not on every segment: the first drop comes long after the per-packet code is
  * optimized, and run inline there it deoptimized the whole pipeline inlined into the capture reader's
@@ -47,10 +54,11 @@ export class TcpTracker {
   /** Connections by port pair; almost always one per pair. */
   private readonly connections = new Map<number, Connection[]>();
   /**
-   * Ended connections in the order they ended, to be dropped from the table after the linger time. Never
-   * replaced, only emptied in place: replacing it made V8 deoptimize the code that took it for a constant.
+   * Ended connections in the order they ended, to be dropped from the table after the linger time (or
+   * sooner, past maxLingeringConnections); a dropped one's slot is cleared so that it is not kept alive.
+   * Never replaced, only emptied in place: replacing it made V8 deoptimize the code that took it for a constant.
    */
-  private readonly closed: Connection[] = [];
+  private readonly closed: (Connection | undefined)[] = [];
   private closedHead = 0;
   private segments = 0;
   /** The latest capture time seen: once past an ended connection's linger, it is gone for good. */
@@ -58,6 +66,7 @@ export class TcpTracker {
   private nextId = 0;
   private readonly maxBufferBytes: number;
   private readonly maxOpenConnections: number;
+  private readonly maxLingeringConnections: number;
   /** Open connections in the order they began: the first is the oldest. */
   private readonly open = new StartOrder<Connection>();
 
@@ -67,6 +76,7 @@ export class TcpTracker {
   ) {
     this.maxBufferBytes = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
     this.maxOpenConnections = Math.max(1, options.maxOpenConnections ?? Infinity);
+    this.maxLingeringConnections = Math.max(0, options.maxLingeringConnections ?? DEFAULT_MAX_LINGERING_CONNECTIONS);
   }
 
   /** One segment, in capture order. */
@@ -79,6 +89,7 @@ export class TcpTracker {
     if (!wasEnded && connection.isEnded) {
       this.open.ended();
       this.closed.push(connection);
+      if (this.closed.length - this.closedHead > this.maxLingeringConnections) this.forgetFirstClosed();
     }
   }
 
@@ -108,8 +119,12 @@ export class TcpTracker {
     if (this.open.size >= this.maxOpenConnections) this.evictOldest();
     const connection = new Connection(this.nextId++, key, segment, this.onConnection, this.maxBufferBytes);
     this.open.add(connection);
-    let entry = this.connections.get(key);
-    if (entry === undefined) this.connections.set(key, (entry = []));
+    const entry = this.connections.get(key);
+    // A one-item literal: an empty array grown by a push reserves 17 slots, ~70 bytes per connection.
+    if (entry === undefined) {
+      this.connections.set(key, [connection]);
+      return connection;
+    }
     // A connection started anew takes the place of the one it replaces.
     const at = found === undefined ? -1 : entry.indexOf(found);
     if (at >= 0) entry[at] = connection;
@@ -136,11 +151,16 @@ export class TcpTracker {
 
   private forgetClosed(now: number): void {
     while (this.closedHead < this.closed.length) {
-      const connection = this.closed[this.closedHead];
-      if (connection.lastSeen > now - CLOSED_LINGER_SECONDS) break;
-      this.closedHead++;
-      this.forget(connection);
+      if ((this.closed[this.closedHead] as Connection).lastSeen > now - CLOSED_LINGER_SECONDS) break;
+      this.forgetFirstClosed();
     }
+  }
+
+  /** Drops the connection that ended first from the table, and from the list of ended ones. */
+  private forgetFirstClosed(): void {
+    const connection = this.closed[this.closedHead] as Connection;
+    this.closed[this.closedHead++] = undefined;
+    this.forget(connection);
     if (this.closedHead > 1024 && this.closedHead * 2 > this.closed.length) {
       this.closed.splice(0, this.closedHead);
       this.closedHead = 0;

@@ -82,4 +82,11 @@ export interface TcpTrackerOptions {
    * is let go — its sink hears `onEvicted`, then `onEnd` — and later packets of it start a new connection.
    */
   maxOpenConnections?: number;
+  /**
+   * Most ended connections kept for their late packets (default 100,000). An ended connection lingers for
+   * TIME-WAIT's 240 s of capture time so that its last ACK or a retransmitted FIN still counts to it; past
+   * this many the one that ended first is forgotten early (a later packet of it starts a new connection), so
+   * that a flood of short connections (SYN, then RST) cannot grow memory without bound either.
+   */
+  maxLingeringConnections?: number;
 }
