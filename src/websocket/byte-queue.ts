@@ -66,6 +66,16 @@ export class ByteQueue {
     this.buffered += data.length;
   }
 
+  /**
+   * Reads `length` bytes starting at stream offset `offset` without their being pushed: for a caller that
+   * needs nothing of them but their count. The queue must be empty.
+   */
+  pass(length: number, offset: number, ts: number, packet: number): void {
+    if (length === 0) return;
+    this.note(ts, packet);
+    this.position = offset + length;
+  }
+
   /** The unread byte `i` places ahead (i < length), without reading it. */
   byteAt(i: number): number {
     let at = this.head + i;
@@ -124,15 +134,20 @@ export class ByteQueue {
     this.packets = NO_PACKETS;
   }
 
-  /** Reads `n` bytes of the current chunk (1 <= n <= currentLength). */
-  private consume(n: number): void {
+  /** Notes that a packet supplied the bytes being read. */
+  private note(ts: number, packet: number): void {
     // Pushes arrive in stream order and a packet's bytes are contiguous, so comparing with the last
     // entry is enough to list each packet once.
     const packets = this.packets;
-    if (packets.length === 0) this.packets = [this.packet];
-    else if (packets[packets.length - 1] !== this.packet) (packets as number[]).push(this.packet);
-    this.lastTs = this.ts;
-    this.lastPacket = this.packet;
+    if (packets.length === 0) this.packets = [packet];
+    else if (packets[packets.length - 1] !== packet) (packets as number[]).push(packet);
+    this.lastTs = ts;
+    this.lastPacket = packet;
+  }
+
+  /** Reads `n` bytes of the current chunk (1 <= n <= currentLength). */
+  private consume(n: number): void {
+    this.note(this.ts, this.packet);
     this.buffered -= n;
     this.position += n;
     this.head += n;

@@ -94,6 +94,13 @@ export class FrameParser {
 
   /** `data` holds in-order bytes of this direction; `offset` is the stream offset of data[0]. */
   push(data: Buffer, offset: number, ts: number, packet: number): void {
+    // Most pushes are a packet in the middle of a payload that is past its keep limit (every data payload in a
+    // summary): they are only counted, without going through the queue.
+    if (this.inPayload && this.keptLength === this.keepLimit && this.queue.length === 0 && data.length < this.payloadLength - this.payloadReceived) {
+      this.queue.pass(data.length, offset, ts, packet);
+      this.payloadReceived += data.length;
+      return;
+    }
     this.queue.push(data, offset, ts, packet);
     while (this.inPayload ? this.readPayload() : this.readHeader());
     // Only part of a header can be left over (a payload is always read as far as it goes): copy those few
