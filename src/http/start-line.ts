@@ -29,6 +29,11 @@ const AFTER_STATUS = 5;
 const REASON = 6;
 const LINE_FEED = 7;
 
+/** A byte of the version where VERSION_PATTERN has `expected` ('#': any digit). */
+function versionFits(byte: number, expected: number): boolean {
+  return expected === HASH ? isDigit(byte) : byte === expected;
+}
+
 /**
  * Checks a start line byte by byte as it arrives, so a stream that is not HTTP is recognised at its first
  * wrong byte and a line split over many chunks is never rescanned.
@@ -89,8 +94,9 @@ export class StartLineScanner {
   }
 
   /**
-   * Where the run of bytes from data[i] that only continue the current field ends (method, target and reason
-   * bytes): step() would accept each of them and change nothing else, so they are passed over in one loop.
+   * Where the run of bytes from data[from] that step() would take one by one without ending a field ends:
+   * method, target and reason bytes, and the version and status bytes that match, taken in one loop. The
+   * byte after the run (a delimiter, or one that does not fit) is left to step().
    */
   private runEnd(data: Buffer, from: number, to: number): number {
     let i = from;
@@ -102,6 +108,19 @@ export class StartLineScanner {
       }
       case TARGET:
         while (i < to && data[i] > SP && data[i] !== DEL) i++;
+        return i;
+      case REQUEST_VERSION:
+      case RESPONSE_VERSION:
+        while (i < to && this.matched < VERSION_LENGTH && versionFits(data[i], VERSION_PATTERN[this.matched])) {
+          this.matched++;
+          i++;
+        }
+        return i;
+      case STATUS:
+        while (i < to && this.matched < 2 && isDigit(data[i])) {
+          this.matched++;
+          i++;
+        }
         return i;
       case REASON:
         while (i < to && (data[i] === HTAB || (data[i] >= SP && data[i] !== DEL))) i++;
@@ -164,8 +183,7 @@ export class StartLineScanner {
   }
 
   private versionByte(byte: number): boolean {
-    const expected = VERSION_PATTERN[this.matched++];
-    return expected === HASH ? isDigit(byte) : byte === expected;
+    return versionFits(byte, VERSION_PATTERN[this.matched++]);
   }
 
   private lineEnd(byte: number): boolean {
