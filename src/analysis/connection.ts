@@ -313,6 +313,13 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     this.decoder(frame.direction)?.assembler.push(frame);
   }
 
+  /** The kept part of a message body: a message that is one frame's payload as it is shares that frame's copy. */
+  private retainBody(message: Message): Buffer {
+    const { frames, data } = message;
+    if (frames.length === 1 && data === frames[0].payload) return this.model.frames[frames[0].index].payload;
+    return retain(data, this.options.retainBytes);
+  }
+
   private onMessage(message: Message): void {
     const model: MessageModel = {
       index: this.model.messages.length,
@@ -322,7 +329,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       frames: frameIndexes(message.frames),
       length: message.data.length,
       compressed: message.compressed,
-      data: retain(message.data, this.options.retainBytes),
+      data: this.retainBody(message),
       truncated: message.truncated || (this.options.retainBytes !== null && message.data.length > this.options.retainBytes),
       json: !message.truncated && isJsonBody(message.data),
     };
