@@ -87,7 +87,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   private client: WebSocketDirection | null = null;
   private server: WebSocketDirection | null = null;
   private decoders: WebSocketDirection[] = [];
-  /** Directions (CLIENT, SERVER bits) decoded without a handshake: their gaps do not pass through the HTTP tracker. */
+  /** Directions (as bit(direction) bits) decoded without a handshake: their gaps do not pass through the HTTP tracker. */
   private midStream = 0;
   /** Directions whose reassembly buffer overflowed (one finding each is enough). */
   private overflowed = 0;
