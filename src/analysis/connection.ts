@@ -76,7 +76,8 @@ function retain(bytes: Buffer, limit: number | null): Buffer {
  */
 export class ConnectionAnalyzer implements TcpConnectionSink {
   readonly model: ConnectionModel;
-  private readonly http: HttpUpgradeTracker;
+  /** Made by the first bytes or gap (http()): a connection that never carries data (a SYN flood's) needs none. */
+  private httpTracker: HttpUpgradeTracker | null = null;
   /** Numbers the frames of both directions in the order they complete: a frame's index in model.frames. */
   private readonly frameCounter: FrameCounter = { next: 0 };
   /**
@@ -120,7 +121,10 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       heartbeat: NOT_ENDED.heartbeat,
     };
     this.timeline = new TimelineRecorder(info.firstTs, options.idleThresholdS);
-    this.http = new HttpUpgradeTracker({
+  }
+
+  private http(): HttpUpgradeTracker {
+    return (this.httpTracker ??= new HttpUpgradeTracker({
       onRequest: (request) => this.onRequest(request),
       onResponse: (response, request) => this.onResponse(response, request),
       onSwitch: (response) => this.onSwitch(response),
@@ -128,7 +132,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
       onWebSocketGap: (direction, bytesMissing, ts, packet) => this.decoder(direction)?.gap(bytesMissing, ts, packet),
       onOpaqueData: (chunk) => this.onOpaqueData(chunk),
       onProblem: (code, message, where) => this.report(code, message, where),
-    });
+    }));
   }
 
   onSegment(segment: Segment, sender: Direction): void {
@@ -146,7 +150,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   }
 
   onChunk(chunk: StreamChunk): void {
-    this.http.push(this.swapped ? { ...chunk, direction: this.role(chunk.direction) } : chunk);
+    this.http().push(this.swapped ? { ...chunk, direction: this.role(chunk.direction) } : chunk);
   }
 
   onEvent(tcpEvent: TcpEvent): void {
@@ -157,7 +161,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
     const bytesMissing = event.bytesMissing ?? 0;
     // The HTTP tracker drops gaps of bytes it hands on raw; a direction decoded mid-stream needs them.
     if ((this.midStream & bit(event.direction)) !== 0) this.decoder(event.direction)?.gap(bytesMissing, event.ts, event.packet);
-    else this.http.gap(event.direction, bytesMissing, event.ts, event.packet);
+    else this.http().gap(event.direction, bytesMissing, event.ts, event.packet);
   }
 
   onEvicted(ts: number): void {
@@ -165,7 +169,7 @@ export class ConnectionAnalyzer implements TcpConnectionSink {
   }
 
   onEnd(ts: number): void {
-    this.http.end();
+    this.httpTracker?.end();
     if (this.model.handshake && !this.model.handshake.response && this.model.handshake.request) {
       const { request } = this.model.handshake;
       this.report('no-upgrade-response', `No response to the upgrade request for ${request.target}.`, request);
