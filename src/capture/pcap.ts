@@ -1,7 +1,7 @@
 // Classic libpcap files (pcap-savefile(5); draft-ietf-opsawg-pcap): our own record reader, parsing records in
 // place in the chunks read. (pcap-parser, used before, copied its leftover and each new chunk into a new
 // buffer and fired three events per record: 2.6x the CPU of this reader on the 200 MB bench capture.)
-import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, readU32, type RecordReader, type RecordSink } from './record.js';
+import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, readU32, StraddlingRecord, type RecordReader, type RecordSink } from './record.js';
 
 const FILE_HEADER_BYTES = 24;
 const RECORD_HEADER_BYTES = 16;
@@ -38,9 +38,9 @@ export class PcapReader implements RecordReader {
   private linkType = 0;
   private maxCapturedLength = LIBPCAP_MAXIMUM_SNAPLEN;
   private headerRead = false;
-  /** The file header or a record straddling chunks, and, once its record header is complete, its whole length. */
-  private readonly held = new HeldBytes();
-  private pendingLength: number | null = null;
+  /** The file header while it straddles chunks. */
+  private readonly fileHeader = new HeldBytes();
+  private readonly straddling = new StraddlingRecord();
 
   constructor(
     magic: PcapMagic,
@@ -53,20 +53,21 @@ export class PcapReader implements RecordReader {
   }
 
   push(chunk: Buffer): void {
-    const from = this.held.length > 0 || !this.headerRead ? this.completeStraddling(chunk) : 0;
+    const from = !this.headerRead ? this.completeFileHeader(chunk) : this.straddling.heldLength > 0 ? this.completeStraddling(chunk) : 0;
     this.holdRest(chunk, this.readRecordsInPlace(chunk, from));
   }
 
   end(): void {
-    const held = this.held.length;
     if (!this.headerRead) {
-      throw new CaptureDamage(0, `pcap file header cut short: ${held} of ${FILE_HEADER_BYTES} bytes`);
+      throw new CaptureDamage(0, `pcap file header cut short: ${this.fileHeader.length} of ${FILE_HEADER_BYTES} bytes`);
     }
+    const held = this.straddling.heldLength;
     if (held === 0) return;
-    if (this.pendingLength !== null) {
+    const { length } = this.straddling;
+    if (length !== null) {
       throw new CaptureDamage(
         this.consumed,
-        `packet record cut short: ${held - RECORD_HEADER_BYTES} of ${this.pendingLength - RECORD_HEADER_BYTES} captured bytes`,
+        `packet record cut short: ${held - RECORD_HEADER_BYTES} of ${length - RECORD_HEADER_BYTES} captured bytes`,
       );
     }
     throw new CaptureDamage(this.consumed, `packet record header cut short: ${held} of ${RECORD_HEADER_BYTES} bytes`);
@@ -91,38 +92,29 @@ export class PcapReader implements RecordReader {
 
   /** Holds the record that runs past the chunk's end, from `position`, for the next push. */
   private holdRest(chunk: Buffer, position: number): void {
-    if (chunk.length - position >= RECORD_HEADER_BYTES) {
-      this.pendingLength = RECORD_HEADER_BYTES + this.capturedLength(chunk, position);
-    }
-    this.held.take(chunk, position, chunk.length - position);
+    // Nothing left: a record still incomplete (its length known) stays as it is.
+    if (position === chunk.length) return;
+    const length = chunk.length - position >= RECORD_HEADER_BYTES ? RECORD_HEADER_BYTES + this.capturedLength(chunk, position) : null;
+    this.straddling.hold(chunk, position, length);
   }
 
-  /**
-   * Adds the start of `chunk` to the file header or record held from earlier chunks, reading it once it is
-   * complete. Returns where the chunk's own records start (its length while the held one is incomplete).
-   */
-  private completeStraddling(chunk: Buffer): number {
-    const held = this.held;
-    if (!this.headerRead) {
-      const used = held.take(chunk, 0, FILE_HEADER_BYTES - held.length);
-      if (held.length < FILE_HEADER_BYTES) return chunk.length;
-      this.readFileHeader(held.release());
-      return used;
-    }
-    let used = 0;
-    if (this.pendingLength === null) {
-      // The record header itself was split: its 16 bytes tell the record's length.
-      used = held.take(chunk, 0, RECORD_HEADER_BYTES - held.length);
-      if (held.length < RECORD_HEADER_BYTES) return chunk.length;
-      this.pendingLength = RECORD_HEADER_BYTES + this.capturedLength(held.peek(RECORD_HEADER_BYTES), 0);
-    }
-    used += held.take(chunk, used, this.pendingLength - held.length);
-    if (held.length < this.pendingLength) return chunk.length;
-    // Every byte of the record is present now, so joining them is no longer sized by a mere claim.
-    const record = held.release();
-    this.pendingLength = null;
-    this.readRecord(record, 0, record.length);
+  /** Adds the start of `chunk` to the file header; returns where the chunk's records start (its length while the header is incomplete). */
+  private completeFileHeader(chunk: Buffer): number {
+    const held = this.fileHeader;
+    const used = held.take(chunk, 0, FILE_HEADER_BYTES - held.length);
+    if (held.length < FILE_HEADER_BYTES) return chunk.length;
+    this.readFileHeader(held.release());
     return used;
+  }
+
+  /** Adds the start of `chunk` to the record held from earlier chunks (its 16-byte header tells its length). */
+  private completeStraddling(chunk: Buffer): number {
+    return this.straddling.complete(
+      chunk,
+      RECORD_HEADER_BYTES,
+      (prefix) => (prefix.length < RECORD_HEADER_BYTES ? null : RECORD_HEADER_BYTES + this.capturedLength(prefix, 0)),
+      (record) => this.readRecord(record, 0, record.length),
+    );
   }
 
   private u32(buffer: Buffer, at: number): number {

@@ -1,5 +1,5 @@
 // pcapng (draft-ietf-opsawg-pcapng): our own block reader, parsing blocks in place in the chunks read.
-import { CaptureDamage, HeldBytes, MAX_RECORD_BYTES, readU32, unitsToSeconds, type RecordReader, type RecordSink } from './record.js';
+import { CaptureDamage, MAX_RECORD_BYTES, readU32, StraddlingRecord, unitsToSeconds, type RecordReader, type RecordSink } from './record.js';
 
 /** §4 and Appendix A: the block types that carry what we need; every other type is skipped. */
 const BlockType = {
@@ -48,9 +48,7 @@ export class PcapngReader implements RecordReader {
   /** Interfaces of the current section, by Interface ID (§4.2: numbered from 0 in order of their IDBs). */
   private interfaces: Interface[] = [];
   private lastTs = 0;
-  /** A block straddling chunks: its bytes so far and, once its prefix is complete, its length. */
-  private readonly held = new HeldBytes();
-  private pendingLength: number | null = null;
+  private readonly straddling = new StraddlingRecord();
 
   constructor(
     /** Bytes in the file when known (not for gzip): a block claiming more than remains is cut short. */
@@ -59,20 +57,17 @@ export class PcapngReader implements RecordReader {
   ) {}
 
   push(chunk: Buffer): void {
-    const position = this.readBlocksInPlace(chunk, this.held.length > 0 ? this.completeStraddlingBlock(chunk) : 0);
+    const position = this.readBlocksInPlace(chunk, this.straddling.heldLength > 0 ? this.completeStraddlingBlock(chunk) : 0);
     if (position === chunk.length) return;
     // The block that runs past the chunk's end is held for the next push.
-    this.pendingLength = this.blockLength(chunk, position);
-    this.held.take(chunk, position, chunk.length - position);
+    this.straddling.hold(chunk, position, this.blockLength(chunk, position));
   }
 
   end(): void {
-    const held = this.held.length;
+    const held = this.straddling.heldLength;
     if (held === 0) return;
-    throw new CaptureDamage(
-      this.consumed,
-      this.pendingLength === null ? `block header cut short: ${held} bytes` : `block cut short: ${held} of ${this.pendingLength} bytes`,
-    );
+    const { length } = this.straddling;
+    throw new CaptureDamage(this.consumed, length === null ? `block header cut short: ${held} bytes` : `block cut short: ${held} of ${length} bytes`);
   }
 
   /**
@@ -89,26 +84,14 @@ export class PcapngReader implements RecordReader {
     return position;
   }
 
-  /**
-   * Adds the start of `chunk` to the block held from earlier chunks, reading it once it is complete. Returns
-   * where the chunk's own blocks start (its length while the held one is incomplete).
-   */
+  /** Adds the start of `chunk` to the block held from earlier chunks: at most 12 bytes tell its length, and every block has as many. */
   private completeStraddlingBlock(chunk: Buffer): number {
-    const held = this.held;
-    let used = 0;
-    if (this.pendingLength === null) {
-      // The prefix itself was split: at most its 12 bytes tell the length, and every block has as many.
-      used = held.take(chunk, 0, SECTION_HEADER_PREFIX_BYTES - held.length);
-      this.pendingLength = this.blockLength(held.peek(held.length), 0);
-      if (this.pendingLength === null) return chunk.length;
-    }
-    used += held.take(chunk, used, this.pendingLength - held.length);
-    if (held.length < this.pendingLength) return chunk.length;
-    // Every byte of the block is present now, so joining them is no longer sized by a mere claim.
-    const block = held.release();
-    this.pendingLength = null;
-    this.readBlock(block, 0, block.length);
-    return used;
+    return this.straddling.complete(
+      chunk,
+      SECTION_HEADER_PREFIX_BYTES,
+      (prefix) => this.blockLength(prefix, 0),
+      (block) => this.readBlock(block, 0, block.length),
+    );
   }
 
   /** The validated total length of the block at `position`, or null when its prefix is not all there. */

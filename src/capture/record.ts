@@ -62,6 +62,50 @@ export class HeldBytes {
   }
 }
 
+/**
+ * A record (pcap) or block (pcapng) that runs past the end of the chunk it began in: its bytes so far, held as
+ * HeldBytes, and its whole length once its first bytes tell it. Both readers complete one the same way: first
+ * the prefix that holds the length, then the rest.
+ */
+export class StraddlingRecord {
+  private readonly bytes = new HeldBytes();
+  /** The whole record's length, once its prefix has arrived (null before). */
+  length: number | null = null;
+
+  /** Bytes of the record held so far. */
+  get heldLength(): number {
+    return this.bytes.length;
+  }
+
+  /** Holds chunk[from, end), the start of a record, whose whole length is `length` if those bytes tell it. */
+  hold(chunk: Buffer, from: number, length: number | null): void {
+    this.length = length;
+    this.bytes.take(chunk, from, chunk.length - from);
+  }
+
+  /**
+   * Adds the start of `chunk` to the held record: up to `prefixBytes` of it until `lengthOf` (given the bytes
+   * held) can tell the whole length, then the rest; hands the record to `read` once every byte is there. Returns
+   * where the chunk's own records start (its length while the held one is still incomplete).
+   */
+  complete(chunk: Buffer, prefixBytes: number, lengthOf: (prefix: Buffer) => number | null, read: (record: Buffer) => void): number {
+    const bytes = this.bytes;
+    let used = 0;
+    if (this.length === null) {
+      used = bytes.take(chunk, 0, prefixBytes - bytes.length);
+      this.length = lengthOf(bytes.peek(bytes.length));
+      if (this.length === null) return chunk.length;
+    }
+    used += bytes.take(chunk, used, this.length - bytes.length);
+    if (bytes.length < this.length) return chunk.length;
+    // Every byte of the record is present now, so joining them is no longer sized by a mere claim.
+    const record = bytes.release();
+    this.length = null;
+    read(record);
+    return used;
+  }
+}
+
 /** Thrown by readers; the file layer turns it into a `damaged` CaptureError that names the file. */
 export class CaptureDamage extends Error {
   constructor(
