@@ -1,4 +1,4 @@
-import { Box, Text, useApp, useInput, type Key } from 'ink';
+import { Box, useApp, useInput, type Key } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import type { CaptureModel, ConnectionModel, TimelineEvent } from '../analysis/index.js';
 import { formatAbsoluteTime, formatDuration, sanitizeForTerminal } from '../report/index.js';

@@ -1,4 +1,4 @@
-import type { CaptureModel, CloseModel, ConnectionModel } from '../analysis/index.js';
+import type { CaptureModel, ConnectionModel } from '../analysis/index.js';
 
 /** What `s` cycles the connection list through. */
 export type ConnectionSort = 'start' | 'duration' | 'messages' | 'bytes';
