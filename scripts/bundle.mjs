@@ -6,20 +6,18 @@
 // commander goes in too (loading it through the CommonJS loader took another ~6 ms); ink and react stay imports,
 // and so does the UI, which main.ts loads only for `tui`.
 // The bundle sits beside main.js so that its relative URLs (../../package.json, ../tui/index.js) still hold.
-// The worker threads of a parallel run (cli/parallel.ts) start from dist/cli/analysis-worker.js, which is
-// bundled in place the same way: each worker loads its modules anew.
 import { build } from 'esbuild';
-
-const options = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
 await build({
   entryPoints: [new URL('../dist/cli/main.js', import.meta.url).pathname],
   outfile: new URL('../dist/cli/bundle.js', import.meta.url).pathname,
-  ...options,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
   // commander is CommonJS: inside an ES module bundle its require('node:events') needs a require of its own.
   external: ['ink', 'react', '../tui/index.js'],
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  sourcemap: true,
+  logLevel: 'warning',
 });
-
-const worker = new URL('../dist/cli/analysis-worker.js', import.meta.url).pathname;
-await build({ entryPoints: [worker], outfile: worker, allowOverwrite: true, ...options });

@@ -1,8 +1,8 @@
 import { readCaptures } from '../capture/index.js';
-import type { CaptureError, ReadCapturesOptions } from '../capture/types.js';
+import type { CaptureError } from '../capture/types.js';
 import { decodePacket } from '../packet/index.js';
 import type { SkipReason } from '../packet/types.js';
-import { TcpTracker, type TcpConnectionSink } from '../tcp/index.js';
+import { TcpTracker } from '../tcp/index.js';
 import { finding, type Finding, type FindingCode } from '../findings/index.js';
 import { ConnectionAnalyzer } from './connection.js';
 import type { CaptureModel, CaptureOverview, ConnectionModel } from './model.js';
@@ -34,31 +34,11 @@ export interface AnalyzeOptions {
    * connections). A caller that needs a connection later writes it out here, or keeps what it needs.
    */
   onConnectionEnd?: ConnectionEndHandler;
-  /**
-   * This analysis is one of several reading the same captures side by side (cli/parallel.ts): it analyses only
-   * the connections whose id leaves `index` as the remainder by `count`. Every one reads and reassembles every
-   * connection (when a connection ends depends on its reassembly, and ids on every connection), so each knows
-   * the order in which all of them end: `onOtherEnd` is told of each ended connection another one analyses.
-   */
-  shard?: Shard;
   /** Called as the files are read; `found` counts packets read and TCP connections seen so far. */
   onProgress?: (bytesRead: number, totalBytes: number, found: { packets: number; connections: number }) => void;
-  /** ReadCapturesOptions.betweenChunks: how a shard keeps pace with the others. */
-  betweenChunks?: ReadCapturesOptions['betweenChunks'];
 }
 
 export type ConnectionEndHandler = (connection: ConnectionModel) => void;
-
-export interface Shard {
-  index: number;
-  count: number;
-  onOtherEnd: (id: number) => void;
-}
-
-/** What the TCP stage feeds a connection another analysis takes care of: only its end is of interest. */
-function otherShardSink(id: number, onOtherEnd: (id: number) => void): TcpConnectionSink {
-  return { onChunk() {}, onEvent() {}, onEnd: () => onOtherEnd(id) };
-}
 
 /**
  * What an analysis with options O gives: the connections handed to onConnectionEnd are not kept. Options whose
@@ -123,7 +103,7 @@ function countSkip(counts: Map<FindingCode, SkipCount>, code: FindingCode, packe
  * the result (CaptureModel), or handed to `onConnectionEnd` as each ends and then forgotten (CaptureOverview).
  */
 export async function analyzeCaptures<O extends AnalyzeOptions>(files: string[], options: O): Promise<AnalysisResult<AnalyzedModel<O>>> {
-  const { onConnectionEnd, shard } = options;
+  const { onConnectionEnd } = options;
   /** Every connection's model, unless they are handed over as they end. */
   const connections: ConnectionModel[] | null = onConnectionEnd ? null : [];
   let tcpConnections = 0;
@@ -143,7 +123,6 @@ export async function analyzeCaptures<O extends AnalyzeOptions>(files: string[],
   const tracker = new TcpTracker(
     (info) => {
       tcpConnections++;
-      if (shard !== undefined && info.id % shard.count !== shard.index) return otherShardSink(info.id, shard.onOtherEnd);
       const analyzer = new ConnectionAnalyzer(info, connectionOptions);
       connections?.push(analyzer.model);
       return analyzer;
@@ -153,7 +132,7 @@ export async function analyzeCaptures<O extends AnalyzeOptions>(files: string[],
   const skips = new Map<FindingCode, SkipCount>();
   let snaplenCut: SkipCount | null = null;
   let packets = 0;
-  const { onProgress, betweenChunks } = options;
+  const { onProgress } = options;
 
   const read = await readCaptures(
     files,
@@ -172,10 +151,7 @@ export async function analyzeCaptures<O extends AnalyzeOptions>(files: string[],
       }
       tracker.push(segment);
     },
-    {
-      onProgress: onProgress && ((bytesRead, totalBytes) => onProgress(bytesRead, totalBytes, { packets, connections: tcpConnections })),
-      betweenChunks,
-    },
+    { onProgress: onProgress && ((bytesRead, totalBytes) => onProgress(bytesRead, totalBytes, { packets, connections: tcpConnections })) },
   );
   tracker.finish();
 

@@ -7,7 +7,6 @@ export {
   type AnalysisResult,
   type AnalyzedModel,
   type ConnectionEndHandler,
-  type Shard,
 } from './analyze.js';
 export { DEFAULT_IDLE_THRESHOLD_S } from './timeline.js';
 export type * from './model.js';

@@ -35,7 +35,7 @@ export async function readCaptures(
   options: ReadCapturesOptions = {},
 ): Promise<CaptureReadResult> {
   const progress = progressReporter(options);
-  if (files.length === 1) return readOne(files[0], onPacket, progress, options.betweenChunks);
+  if (files.length === 1) return readOne(files[0], onPacket, progress);
   if (files.length === 0) return failed(new CaptureError('unreadable', '', null, 'no capture file given'));
   const chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.min(CHUNK_BYTES, Math.floor(MERGE_MEMORY_BYTES / 2 / files.length)));
   const queues: MergeQueue[] = [];
@@ -47,7 +47,7 @@ export async function readCaptures(
       queues.push(queue);
     }
     progress.start(queues.map((queue) => queue.captureFile));
-    const { packets, error } = await mergeByTime(queues, onPacket, options.betweenChunks);
+    const { packets, error } = await mergeByTime(queues, onPacket);
     return result(
       queues.map((queue) => queue.captureFile.summary(queue.delivered)),
       packets,
@@ -63,7 +63,6 @@ async function readOne(
   path: string,
   onPacket: (packet: Packet) => void,
   progress: Progress,
-  betweenChunks: ReadCapturesOptions['betweenChunks'],
 ): Promise<CaptureReadResult> {
   const delivered = new Tally();
   const file = await CaptureFile.open(
@@ -78,7 +77,7 @@ async function readOne(
   if (file instanceof CaptureError) return failed(file);
   try {
     progress.start([file]);
-    while (await file.pull()) await betweenChunks?.();
+    while (await file.pull());
     return result([file.summary(delivered)], delivered.packets, file.error);
   } finally {
     file.close();

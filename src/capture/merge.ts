@@ -34,18 +34,12 @@ export class MergeQueue {
     return this.file;
   }
 
-  /**
-   * Pulls chunks until a packet waits; false once the file is done (see `captureFile.error`). `betweenChunks`
-   * (ReadCapturesOptions) runs before each pull.
-   */
-  async refill(betweenChunks?: () => Promise<void> | undefined): Promise<boolean> {
+  /** Pulls chunks until a packet waits; false once the file is done (see `captureFile.error`). */
+  async refill(): Promise<boolean> {
     this.batch = [];
     this.next = 0;
-    while (this.batch.length === 0) {
-      await betweenChunks?.();
-      // A pull that hits damage still leaves the packets before it in the batch.
-      if (!(await this.file.pull())) break;
-    }
+    // A pull that hits damage still leaves the packets before it in the batch.
+    while (this.batch.length === 0 && (await this.file.pull()));
     return this.batch.length > 0;
   }
 }
@@ -57,7 +51,6 @@ export class MergeQueue {
 export async function mergeByTime(
   queues: MergeQueue[],
   onPacket: (packet: Packet) => void,
-  betweenChunks?: () => Promise<void> | undefined,
 ): Promise<{ packets: number; error: CaptureError | null }> {
   const heap: MergeQueue[] = [];
   for (const queue of queues) {
@@ -72,7 +65,7 @@ export async function mergeByTime(
     packet.number = ++packets;
     first.delivered.count(packet.linkType);
     onPacket(packet);
-    if (first.next === first.batch.length && !(await first.refill(betweenChunks))) {
+    if (first.next === first.batch.length && !(await first.refill())) {
       const error = first.captureFile.error;
       if (error) return { packets, error };
       const last = heap.pop() as MergeQueue;

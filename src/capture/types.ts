@@ -66,9 +66,4 @@ export interface CaptureReadResult {
 export interface ReadCapturesOptions {
   /** Called after each chunk read, with bytes of the files on disk read so far and their total size. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
-  /**
-   * Called after the packets of each chunk read (1 MiB of a single file) went out; reading goes on once the
-   * promise it may return settles. Several analyses reading the same captures side by side keep pace this way.
-   */
-  betweenChunks?: () => Promise<void> | undefined;
 }

@@ -8,8 +8,9 @@ import {
   DEFAULT_MAX_OPEN_CONNECTIONS,
   DEFAULT_MAX_MESSAGE_BYTES,
   type AnalysisResult,
+  type AnalyzedModel,
   type AnalyzeOptions,
-  type CaptureOverview,
+  type ConnectionModel,
 } from '../analysis/index.js';
 import {
   NdjsonReport,
@@ -19,16 +20,13 @@ import {
   writeJson,
   type PayloadMode,
   type SpooledDocument,
-  type SpoolEntry,
 } from '../report/index.js';
-import type { OutputPiece, OutputSpec, SummaryRow } from './connection-output.js';
-import { analyzeInThreads, defaultThreads, type PlainAnalyzeOptions } from './parallel.js';
 import { ExitCode } from './exit-codes.js';
 import { formatFrames } from './frames.js';
 import { processOutput, type Output } from './process-output.js';
 import { ProgressLine } from './progress.js';
 import { ReportSink } from './report-sink.js';
-import { formatSummaryRows } from './summary.js';
+import { formatSummaryRows, summaryRow } from './summary.js';
 import { FINDING_TYPE, formatTimeline, TIMELINE_EVENT_TYPES } from './timeline.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -75,15 +73,6 @@ interface LimitOptions {
 function parseConnectionCount(value: string): number {
   const count = Number(value);
   if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError('expected a whole number of connections, 1 or more');
-  return count;
-}
-
-/** Up to 16: every thread reads the whole capture, so past the cores there are, more only cost memory. */
-const MAX_THREADS = 16;
-
-function parseThreadCount(value: string): number {
-  const count = Number(value);
-  if (!/^\d+$/.test(value.trim()) || count < 1 || count > MAX_THREADS) throw new InvalidArgumentError(`expected a number of threads (1-${MAX_THREADS})`);
   return count;
 }
 
@@ -220,14 +209,8 @@ function parseConnectionId(value: string): number {
   return id;
 }
 
-/**
- * Runs an analysis (`run`, given the options with the progress line's callback) and turns reading problems into
- * messages and the exit code they call for.
- */
-async function analyze<M extends CaptureOverview>(
-  run: (onProgress: AnalyzeOptions['onProgress']) => Promise<AnalysisResult<M>>,
-  out: Output,
-): Promise<{ result: AnalysisResult<M>; exitCode: number }> {
+/** Runs the analysis and turns reading problems into messages and the exit code they call for. */
+async function analyze<O extends AnalyzeOptions>(files: string[], options: O, out: Output): Promise<{ result: AnalysisResult<AnalyzedModel<O>>; exitCode: number }> {
   const progress = out === processOutput && process.stderr.isTTY === true ? new ProgressLine((text) => out.stderr(text)) : null;
   const youngGeneration = out === processOutput ? holdYoungGeneration() : null;
   // Called after each piece of a capture file is read.
@@ -238,9 +221,9 @@ async function analyze<M extends CaptureOverview>(
           youngGeneration?.();
           progress?.update({ bytesRead, totalBytes, ...found });
         };
-  let result: AnalysisResult<M>;
+  let result: AnalysisResult<AnalyzedModel<O>>;
   try {
-    result = await run(onProgress);
+    result = await analyzeCaptures<O>(files, { ...options, onProgress });
   } finally {
     progress?.clear();
   }
@@ -249,26 +232,6 @@ async function analyze<M extends CaptureOverview>(
   // The message names the file and, for damage, the byte offset (capture/ writes it that way).
   out.stderr(`wsdissect: ${sanitizeForTerminal(error.message)}\n`);
   return { result, exitCode: error.kind === 'damaged' ? ExitCode.DAMAGED : ExitCode.NOT_A_CAPTURE };
-}
-
-/** The whole model of every connection (frames, timeline). */
-function analyzeWhole(files: string[], options: AnalyzeOptions & { onConnectionEnd?: undefined }, out: Output) {
-  return analyze((onProgress) => analyzeCaptures(files, { ...options, onProgress }), out);
-}
-
-/**
- * Each connection made into `spec`'s output as it ends, on `threads` threads (parallel.ts), and handed to `take`
- * in the order connections end.
- */
-function analyzeEach<S extends OutputSpec>(
-  files: string[],
-  options: PlainAnalyzeOptions,
-  spec: S,
-  take: (piece: OutputPiece<S>) => void,
-  threads: number | undefined,
-  out: Output,
-) {
-  return analyze((onProgress) => analyzeInThreads(files, { ...options, onProgress }, spec, take, threads ?? defaultThreads(files)), out);
 }
 
 function buildProgram(out: Output, setExitCode: (code: number) => void): Command {
@@ -280,22 +243,21 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
     .exitOverride();
 
   const allTcp = new Option('--all-tcp', 'list every TCP connection, not only WebSocket ones');
-  const threads = new Option('--threads <count>', 'threads that share the connections out (default: one per core, up to 4, for captures of 32 MiB or more)')
-    .argParser(parseThreadCount);
 
   withLimits(program.command('summary', { isDefault: true }))
     .description('one line per WebSocket connection: endpoints, URL, status, frames, messages, close codes, duration')
     .argument('<captures...>', 'capture files (pcap, pcapng, optionally gzip-compressed)')
     .addOption(allTcp)
     .addOption(idleThresholdOption())
-    .addOption(threads)
-    .action(async (files: string[], opts: LimitOptions & { allTcp?: boolean; threads?: number }) => {
+    .action(async (files: string[], opts: LimitOptions & { allTcp?: boolean }) => {
       // Each row is made as its connection ends; the analysis then drops the connection's frames and events.
-      const rows: SummaryRow[] = [];
+      const rows: { id: number; row: string[] }[] = [];
+      const onConnectionEnd = (c: ConnectionModel) => {
+        if (opts.allTcp || c.isWebSocket) rows.push({ id: c.id, row: summaryRow(c) });
+      };
       // The summary shows no payload, message length or finding about payload contents: skip that work.
-      const options = { ...analyzeOptions(0, opts), skipDataPayloads: true };
-      const spec = { kind: 'summary', allTcp: Boolean(opts.allTcp) } as const;
-      const { result, exitCode } = await analyzeEach(files, options, spec, (row) => rows.push(row), opts.threads, out);
+      const options = { ...analyzeOptions(0, opts), skipDataPayloads: true, onConnectionEnd };
+      const { result, exitCode } = await analyze(files, options, out);
       rows.sort((a, b) => a.id - b.id);
       if (exitCode !== ExitCode.NOT_A_CAPTURE) out.stdout(formatSummaryRows(result.model, rows.map((r) => r.row)) + '\n');
       setExitCode(exitCode);
@@ -306,7 +268,7 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
     .argument('<captures...>', 'capture files')
     .option('--conn <id>', 'only this connection', parseConnectionId)
     .action(async (files: string[], opts: LimitOptions & { conn?: number }) => {
-      const { result, exitCode } = await analyzeWhole(files, analyzeOptions(240, opts), out);
+      const { result, exitCode } = await analyze(files, analyzeOptions(240, opts), out);
       const connections = result.model.connections.filter((c) => (opts.conn === undefined ? c.isWebSocket : c.id === opts.conn));
       if (exitCode !== ExitCode.NOT_A_CAPTURE) out.stdout(formatFrames(connections) + '\n');
       setExitCode(exitCode);
@@ -319,7 +281,7 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
     .option('--types <list>', `only these event types, comma-separated (${[...TIMELINE_EVENT_TYPES, FINDING_TYPE].join(', ')})`, parseTypes)
     .addOption(idleThresholdOption())
     .action(async (files: string[], opts: LimitOptions & { conn?: number; types?: Set<string> }) => {
-      const { result, exitCode } = await analyzeWhole(files, analyzeOptions(240, opts), out);
+      const { result, exitCode } = await analyze(files, analyzeOptions(240, opts), out);
       const connections = result.model.connections.filter((c) => (opts.conn === undefined ? c.isWebSocket : c.id === opts.conn));
       if (exitCode !== ExitCode.NOT_A_CAPTURE) {
         out.stdout(formatTimeline(connections, { color: colourWanted(out), types: opts.types ?? null }) + '\n');
@@ -337,17 +299,15 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
     .addOption(allTcp)
     .addOption(idleThresholdOption())
     .option('--ndjson', 'one JSON record per line, written while the capture is read, in flat memory (docs/ndjson.md)')
-    .addOption(threads)
-    .action(async (files: string[], opts: LimitOptions & { output?: string; payload: PayloadMode; allTcp?: boolean; ndjson?: boolean; threads?: number }) => {
+    .action(async (files: string[], opts: LimitOptions & { output?: string; payload: PayloadMode; allTcp?: boolean; ndjson?: boolean }) => {
       const retainBytes = opts.payload === 'full' ? null : opts.payload === 'preview' ? PREVIEW_BYTES : 0;
       const reportOptions = { payload: opts.payload, toolVersion: VERSION, allTcp: Boolean(opts.allTcp) };
       if (opts.ndjson) {
         const sink = new ReportSink(opts.output, out);
         try {
           const ndjson = new NdjsonReport((text) => sink.write(text), reportOptions, files);
-          const spec = { kind: 'ndjson', report: reportOptions } as const;
-          const take = (text: string) => ndjson.connectionText(text);
-          const { result, exitCode } = await analyzeEach(files, analyzeOptions(retainBytes, opts), spec, take, opts.threads, out);
+          const onConnectionEnd = (connection: ConnectionModel) => ndjson.connection(connection);
+          const { result, exitCode } = await analyze(files, { ...analyzeOptions(retainBytes, opts), onConnectionEnd }, out);
           if (exitCode !== ExitCode.NOT_A_CAPTURE) ndjson.finish(result.model);
           setExitCode(exitCode);
         } finally {
@@ -358,9 +318,8 @@ function buildProgram(out: Output, setExitCode: (code: number) => void): Command
       // Connections are made into JSON as they end and kept on disk until the report can be written in id order.
       const spool = new ReportSpool(reportOptions);
       try {
-        const spec = { kind: 'spool', report: reportOptions, directory: spool.directory } as const;
-        const take = (entry: SpoolEntry) => spool.add(entry);
-        const { result, exitCode } = await analyzeEach(files, analyzeOptions(retainBytes, opts), spec, take, opts.threads, out);
+        const onConnectionEnd = (connection: ConnectionModel) => spool.connection(connection);
+        const { result, exitCode } = await analyze(files, { ...analyzeOptions(retainBytes, opts), onConnectionEnd }, out);
         if (exitCode !== ExitCode.NOT_A_CAPTURE) writeReport(spool.document(result.model), opts.output, out);
         setExitCode(exitCode);
       } finally {

@@ -31,63 +31,47 @@ export class NdjsonReport {
 
   /** An ended connection (and its frames, messages, events, findings), if the report lists it. */
   connection(connection: ConnectionModel): void {
-    ndjsonConnection(connection, this.options, (text) => this.connectionText(text));
-  }
-
-  /** Lines ndjsonConnection made (in another thread, say): written after the opening record. */
-  connectionText(text: string): void {
+    if (!this.options.allTcp && !connection.isWebSocket) return;
     this.start();
-    this.write(text);
+    const { frames, messages, events, findings, ...fields } = connectionJson(connection, this.options.payload);
+    const id = connection.id;
+    this.record({ type: 'connection', connection: fields });
+    for (const frame of frames) this.record({ type: 'frame', connection: id, frame });
+    for (const message of messages) this.record({ type: 'message', connection: id, message });
+    for (const event of events) this.record({ type: 'event', connection: id, event });
+    for (const finding of findings) this.record({ type: 'finding', connection: id, finding });
   }
 
   /** The capture was read: its own findings, then the closing record. */
   finish(model: CaptureOverview): void {
     this.start();
-    for (const finding of model.findings satisfies Finding[]) writeRecord({ type: 'finding', connection: null, finding }, this.write);
+    for (const finding of model.findings satisfies Finding[]) this.record({ type: 'finding', connection: null, finding });
     const capture = { files: model.files, format: model.format, packets: model.packets, linkTypes: model.linkTypes };
-    writeRecord({ type: 'end', capture }, this.write);
+    this.record({ type: 'end', capture });
   }
 
   private start(): void {
     if (this.started) return;
     this.started = true;
-    writeRecord(
-      {
-        type: 'capture',
-        schemaVersion: SCHEMA_VERSION,
-        tool: { name: 'wsdissect', version: this.options.toolVersion },
-        files: this.files,
-      },
-      this.write,
-    );
+    this.record({
+      type: 'capture',
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'wsdissect', version: this.options.toolVersion },
+      files: this.files,
+    });
   }
-}
 
-/**
- * The records of an ended connection, if the report lists it, handed to `write` whole lines at a time: its
- * `connection` record, then its frames, messages, events and findings.
- */
-export function ndjsonConnection(connection: ConnectionModel, options: ReportOptions, write: (text: string) => void): void {
-  if (!options.allTcp && !connection.isWebSocket) return;
-  const { frames, messages, events, findings, ...fields } = connectionJson(connection, options.payload);
-  const id = connection.id;
-  writeRecord({ type: 'connection', connection: fields }, write);
-  for (const frame of frames) writeRecord({ type: 'frame', connection: id, frame }, write);
-  for (const message of messages) writeRecord({ type: 'message', connection: id, message }, write);
-  for (const event of events) writeRecord({ type: 'event', connection: id, event }, write);
-  for (const finding of findings) writeRecord({ type: 'finding', connection: id, finding }, write);
-}
-
-function writeRecord(record: object, write: (text: string) => void): void {
-  let line: string;
-  try {
-    line = JSON.stringify(record);
-  } catch (error) {
-    // Too long for one string (a huge payload with --payload full): written in pieces instead.
-    if (!(error instanceof RangeError)) throw error;
-    writeJsonLine(record, write);
-    write('\n');
-    return;
+  private record(record: object): void {
+    let line: string;
+    try {
+      line = JSON.stringify(record);
+    } catch (error) {
+      // Too long for one string (a huge payload with --payload full): written in pieces instead.
+      if (!(error instanceof RangeError)) throw error;
+      writeJsonLine(record, this.write);
+      this.write('\n');
+      return;
+    }
+    this.write(line + '\n');
   }
-  write(line + '\n');
 }
