@@ -343,17 +343,22 @@ test('an ended connection is forgotten once TIME-WAIT is long over', () => {
   assert.deepEqual(infos(calls).map((i) => i.id), [0, 1]);
 });
 
-test('connections that share a port pair (different hosts) are kept apart, and one is forgotten without the other', () => {
-  const { tracker, calls } = recordingTracker();
-  const a = new Wire({ ip: '10.0.0.1', port: 40_000 }, { ip: '10.0.0.9', port: 80 });
-  const b = new Wire({ ip: '10.0.0.2', port: 80 }, { ip: '10.0.0.9', port: 40_000 }); // the same two ports, swapped roles
-  feed(tracker, [
+/** Two connections opened, each sending 4 bytes from the client; then the first one reset. */
+function bothThenResetA(a: Wire, b: Wire) {
+  return [
     ...handshake(a, 0, 0),
     ...handshake(b, 100, 200),
     a.seg('c', { seq: 1, ack: 1, data: 'to a' }),
     b.seg('c', { seq: 101, ack: 201, data: 'to b' }),
     a.seg('c', { seq: 5, ack: 1, flags: RST }),
-  ]);
+  ];
+}
+
+test('connections that share a port pair (different hosts) are kept apart, and one is forgotten without the other', () => {
+  const { tracker, calls } = recordingTracker();
+  const a = new Wire({ ip: '10.0.0.1', port: 40_000 }, { ip: '10.0.0.9', port: 80 });
+  const b = new Wire({ ip: '10.0.0.2', port: 80 }, { ip: '10.0.0.9', port: 40_000 }); // the same two ports, swapped roles
+  feed(tracker, bothThenResetA(a, b));
   // Each wire numbers its own packets.
   assert.deepEqual(chunks(calls, 'client', 0), ['0:to a@4']);
   assert.deepEqual(chunks(calls, 'client', 1), ['0:to b@4']);
@@ -371,13 +376,7 @@ test('connections whose lower ports differ only above their low 14 bits share a 
   // 80 and 16464 (80 + 2^14) to the same client port, from the same two hosts.
   const a = new Wire({ ip: '10.0.0.1', port: 40_000 }, { ip: '10.0.0.9', port: 80 });
   const b = new Wire({ ip: '10.0.0.1', port: 40_000 }, { ip: '10.0.0.9', port: 16_464 });
-  feed(tracker, [
-    ...handshake(a, 0, 0),
-    ...handshake(b, 100, 200),
-    a.seg('c', { seq: 1, ack: 1, data: 'to a' }),
-    b.seg('c', { seq: 101, ack: 201, data: 'to b' }),
-    a.seg('c', { seq: 5, ack: 1, flags: RST }),
-  ]);
+  feed(tracker, bothThenResetA(a, b));
   tracker.push(b.seg('c', { seq: 105, ack: 201, data: '!', dt: 600 }));
   tracker.finish();
   assert.deepEqual(chunks(calls, 'client', 0), ['0:to a@4']);
