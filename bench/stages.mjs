@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Where the time goes: runs the pipeline on one capture cut off after each stage, in one process per stage,
 // and prints the milliseconds each stage adds. For profiling work on one stage without the noise of the others.
+// Each process then runs its stage a second time on the same file: that pass finds V8's compiled code ready,
+// so the difference between the two is what the first pass spent warming up the JIT (interpreted code,
+// compiling, deoptimizing), which every wsdissect run pays.
 //
 //   node bench/stages.mjs FILE [--runs 3]      (needs dist/: npm run build)
 //
@@ -44,7 +47,9 @@ async function runStage(stage, file) {
 const args = process.argv.slice(2);
 if (args[0] === '--stage') {
   const ms = await runStage(args[1], args[2]);
-  process.stdout.write(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024 }));
+  const rssMB = process.resourceUsage().maxRSS / 1024;
+  const secondMs = await runStage(args[1], args[2]);
+  process.stdout.write(JSON.stringify({ ms, secondMs, rssMB }));
 } else {
   const file = args.find((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--runs');
   const runsAt = args.indexOf('--runs');
@@ -55,7 +60,8 @@ if (args[0] === '--stage') {
   }
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   let before = 0; // the last pipeline stage's total
-  console.log('stage      total ms   added ms   peak RSS MB');
+  let secondBefore = 0;
+  console.log('stage      total ms   added ms   peak RSS MB   second pass: total ms   added ms');
   for (const stage of STAGES) {
     const results = [];
     for (let run = 0; run < runs; run++) {
@@ -67,9 +73,16 @@ if (args[0] === '--stage') {
       results.push(JSON.parse(child.stdout));
     }
     const ms = median(results.map((r) => r.ms));
+    const secondMs = median(results.map((r) => r.secondMs));
     const rss = Math.max(...results.map((r) => r.rssMB));
     // summary and report both build on tcp: each one's added time is what analysis/ costs in that mode.
-    console.log(`${stage.padEnd(9)} ${ms.toFixed(0).padStart(9)} ${(ms - before).toFixed(0).padStart(10)} ${rss.toFixed(0).padStart(13)}`);
-    if (stage !== 'summary' && stage !== 'report') before = ms;
+    console.log(
+      `${stage.padEnd(9)} ${ms.toFixed(0).padStart(9)} ${(ms - before).toFixed(0).padStart(10)} ${rss.toFixed(0).padStart(13)}` +
+        `${secondMs.toFixed(0).padStart(25)} ${(secondMs - secondBefore).toFixed(0).padStart(10)}`,
+    );
+    if (stage !== 'summary' && stage !== 'report') {
+      before = ms;
+      secondBefore = secondMs;
+    }
   }
 }
