@@ -54,11 +54,13 @@ function hasTimeBinary() {
 const useTimeBinary = hasTimeBinary();
 
 const node = process.execPath;
+// wsdissect runs as a command, as users run it (bin/wsdissect.js starts node with the flags it needs).
+const wsdissect = options.wsdissect;
 const commands = (file) => [
   { key: 'floor', label: 'floor (bench/floor.mjs)', argv: [node, FLOOR, file], keepStdout: true },
-  { key: 'summary', label: 'wsdissect summary', argv: [node, options.wsdissect, 'summary', file], wsdissect: true },
-  { key: 'report', label: 'wsdissect report --payload preview', argv: [node, options.wsdissect, 'report', file, '-o', '/dev/null', '--payload', 'preview'], wsdissect: true },
-  { key: 'ndjson', label: 'wsdissect report --ndjson', argv: [node, options.wsdissect, 'report', file, '--ndjson', '-o', '/dev/null'], wsdissect: true },
+  { key: 'summary', label: 'wsdissect summary', argv: [wsdissect, 'summary', file], wsdissect: true },
+  { key: 'report', label: 'wsdissect report --payload preview', argv: [wsdissect, 'report', file, '-o', '/dev/null', '--payload', 'preview'], wsdissect: true },
+  { key: 'ndjson', label: 'wsdissect report --ndjson', argv: [wsdissect, 'report', file, '--ndjson', '-o', '/dev/null'], wsdissect: true },
   { key: 'tsharkFields', label: 'tshark -Y websocket -T fields', argv: ['tshark', '-r', file, '-Y', 'websocket', '-T', 'fields', '-e', 'frame.number', '-e', 'websocket.opcode'], tshark: true },
   { key: 'tsharkEk', label: 'tshark -T ek -J websocket', argv: ['tshark', '-r', file, '-T', 'ek', '-J', 'websocket'], tshark: true },
 ];
@@ -246,6 +248,11 @@ async function machine() {
   const lines = [`${cpus()[0]?.model ?? 'unknown CPU'} × ${cores}, Node ${process.version}, ${tsharkVersion}; peak RSS from ${useTimeBinary ? TIME : '/proc VmHWM'}`];
   // Wall times mean little when other work competes for the cores; say so next to the numbers.
   if (load > cores / 2) lines.push('', `**Busy machine:** load average ${load.toFixed(1)} on ${cores} cores at the start; wall times are noisy, compare CPU times.`);
+  // Node reads every certificate of this file at start-up, before any script runs: the floor's and wsdissect's
+  // times both carry it, tshark's do not.
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    lines.push('', `**NODE_EXTRA_CA_CERTS** is set (${process.env.NODE_EXTRA_CA_CERTS}): every Node process (floor, wsdissect) loads those certificates as it starts.`);
+  }
   return lines.join('\n');
 }
 
